@@ -1,0 +1,31 @@
+// Command-line options of one decodelab-cli command: --name value and --flag.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dlab::cli {
+
+class Args {
+public:
+    // Parses argv[first..argc). `flags` take no value, `options` take one; anything else
+    // starting with "--" is refused. Positional arguments are kept in order.
+    Args(int argc, char** argv, int first, std::set<std::string> flags, std::set<std::string> options);
+
+    bool flag(const std::string& name) const { return m_flags.count(name) > 0; }
+    bool has(const std::string& name) const { return m_values.count(name) > 0; }
+    std::string value(const std::string& name, const std::string& fallback = {}) const;
+    std::string required(const std::string& name) const;
+    // Integer option within [min, max]; throws InvalidArgument naming the option otherwise.
+    int integer(const std::string& name, int fallback, int min, int max) const;
+    const std::vector<std::string>& positional() const { return m_positional; }
+
+private:
+    std::set<std::string> m_flags;
+    std::map<std::string, std::string> m_values;
+    std::vector<std::string> m_positional;
+};
+
+}  // namespace dlab::cli

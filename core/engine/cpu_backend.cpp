@@ -1,0 +1,153 @@
+#include "engine/cpu_backend.h"
+
+#include <set>
+#include <string>
+
+#include "common/error.h"
+#include "engine/cpu_attention.h"
+#include "engine/cpu_kernels.h"
+#include "kv/contiguous_kv_cache.h"
+
+namespace dlab {
+
+CpuBackend::CpuBackend(const ModelConfig& config, const ModelWeights& weights, int max_seq_len)
+    : m_config(config),
+      m_weights(weights),
+      m_cache(std::make_unique<ContiguousKvCache>(config.n_layers, config.kv_dim(),
+                                                  max_seq_len > 0 ? max_seq_len : config.context_length)) {}
+
+void CpuBackend::check_tokens(const SequenceInput& input) const {
+    if (input.tokens.empty())
+        throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " has no new tokens");
+    for (int t : input.tokens)
+        if (t < 0 || t >= m_config.vocab_size)
+            throw InvalidArgument("forward: token id " + std::to_string(t) + " is outside the vocabulary of " +
+                                  std::to_string(m_config.vocab_size) + " tokens");
+}
+
+std::vector<SequenceOutput> CpuBackend::forward(const std::vector<SequenceInput>& batch,
+                                                const ForwardOptions& options) {
+    // refuse the whole batch before anything changes
+    std::set<int> seen;
+    for (const SequenceInput& input : batch) {
+        check_tokens(input);
+        if (!seen.insert(input.seq_id).second)
+            throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " appears twice in one batch");
+        if (!m_cache->can_append(input.seq_id, static_cast<int>(input.tokens.size())))
+            throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " at length " +
+                                  std::to_string(m_cache->length(input.seq_id)) + " has no room for " +
+                                  std::to_string(input.tokens.size()) + " more positions in the KV cache");
+    }
+
+    std::vector<SequenceOutput> outputs(batch.size());
+    std::vector<SequenceInput> decode_inputs;
+    std::vector<size_t> decode_slots;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i].tokens.size() > 1) {
+            outputs[i] = prefill(batch[i], options);
+        } else {
+            decode_inputs.push_back(batch[i]);
+            decode_slots.push_back(i);
+        }
+    }
+    if (!decode_inputs.empty()) {
+        std::vector<SequenceOutput> decoded = decode(decode_inputs, options);
+        for (size_t i = 0; i < decoded.size(); ++i) outputs[decode_slots[i]] = std::move(decoded[i]);
+    }
+    return outputs;
+}
+
+SequenceOutput CpuBackend::prefill(const SequenceInput& input, const ForwardOptions& options) {
+    const int n = static_cast<int>(input.tokens.size());
+    const int start = m_cache->append(input.seq_id, n);
+    RowBatch rows{input.tokens, std::vector<int>(n, input.seq_id), std::vector<int>(n)};
+    for (int i = 0; i < n; ++i) rows.positions[i] = start + i;
+
+    RowMatrix hidden;  // [n][dim]
+    run_layers(rows, input.seq_id, hidden);
+
+    // classifier: every position when asked, else only the last one
+    SequenceOutput out;
+    out.seq_id = input.seq_id;
+    const RowMatrix selected = options.all_logits ? hidden : RowMatrix(hidden.bottomRows(1));
+    matmul_transposed(selected, m_weights.classifier(), out.logits);
+    if (options.hidden) out.hidden = selected;
+    return out;
+}
+
+std::vector<SequenceOutput> CpuBackend::decode(const std::vector<SequenceInput>& inputs,
+                                               const ForwardOptions& options) {
+    const int n = static_cast<int>(inputs.size());
+    RowBatch rows{std::vector<int>(n), std::vector<int>(n), std::vector<int>(n)};
+    for (int i = 0; i < n; ++i) {
+        rows.tokens[i] = inputs[i].tokens[0];
+        rows.seqs[i] = inputs[i].seq_id;
+    }
+    for (int i = 0; i < n; ++i) rows.positions[i] = m_cache->append(inputs[i].seq_id, 1);
+
+    RowMatrix hidden;  // [n][dim]
+    run_layers(rows, std::nullopt, hidden);
+
+    RowMatrix logits;  // [n][vocab]
+    matmul_transposed(hidden, m_weights.classifier(), logits);
+    std::vector<SequenceOutput> outputs(n);
+    for (int i = 0; i < n; ++i) {
+        outputs[i].seq_id = inputs[i].seq_id;
+        outputs[i].logits = logits.row(i);
+        if (options.hidden) outputs[i].hidden = hidden.row(i);
+    }
+    return outputs;
+}
+
+void CpuBackend::run_layers(const RowBatch& rows, std::optional<int> prefill_seq, RowMatrix& hidden) {
+    const ModelConfig& c = m_config;
+    const int n = static_cast<int>(rows.tokens.size());
+
+    // token embedding   x: [n][dim]
+    RowMatrix x(n, c.dim);
+    for (int i = 0; i < n; ++i) x.row(i) = m_weights.token_embedding.row(rows.tokens[i]);
+
+    RowMatrix xb, q, k, v, attn, proj, gate, up;
+    for (int l = 0; l < c.n_layers; ++l) {
+        const LayerWeights& w = m_weights.layers[l];
+
+        // attention norm and qkv projections   q: [n][n_heads·hd], k, v: [n][kv_dim]
+        rms_norm(x, w.attn_norm, c.rms_eps, xb);
+        matmul_transposed(xb, w.wq, q);
+        matmul_transposed(xb, w.wk, k);
+        matmul_transposed(xb, w.wv, v);
+
+        // RoPE on queries and keys
+        apply_rope(q, rows.positions, c.head_dim(), c.rope_freq_base);
+        apply_rope(k, rows.positions, c.head_dim(), c.rope_freq_base);
+
+        // store this step's keys and values in the cache
+        for (int i = 0; i < n; ++i) {
+            Eigen::Map<Eigen::RowVectorXf>(m_cache->key(l, rows.seqs[i], rows.positions[i]), c.kv_dim()) = k.row(i);
+            Eigen::Map<Eigen::RowVectorXf>(m_cache->value(l, rows.seqs[i], rows.positions[i]), c.kv_dim()) = v.row(i);
+        }
+
+        // causal grouped-query attention   attn: [n][n_heads·hd]
+        if (prefill_seq)
+            prefill_attention(c, *m_cache, l, *prefill_seq, rows.positions[0], q, attn);
+        else
+            decode_attention(c, *m_cache, l, rows.seqs, rows.positions, q, attn);
+
+        // output projection and residual
+        matmul_transposed(attn, w.wo, proj);
+        x += proj;
+
+        // feed-forward norm, SwiGLU, down projection and residual
+        rms_norm(x, w.ffn_norm, c.rms_eps, xb);
+        matmul_transposed(xb, w.w_gate, gate);
+        matmul_transposed(xb, w.w_up, up);
+        swiglu(gate, up);
+        matmul_transposed(gate, w.w_down, proj);
+        x += proj;
+    }
+
+    // final norm
+    rms_norm(x, m_weights.output_norm, c.rms_eps, hidden);
+}
+
+}  // namespace dlab

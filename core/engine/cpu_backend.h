@@ -1,0 +1,49 @@
+// The CPU backend: the Llama forward pass with Eigen and OpenMP over F32 weights.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "engine/backend.h"
+#include "kv/kv_cache.h"
+
+namespace dlab {
+
+class CpuBackend final : public Backend {
+public:
+    // `config` and `weights` must outlive the backend. Sequences get a contiguous cache of
+    // max_seq_len positions (0: the model's context length).
+    CpuBackend(const ModelConfig& config, const ModelWeights& weights, int max_seq_len = 0);
+
+    std::string name() const override { return "cpu"; }
+    const ModelConfig& config() const override { return m_config; }
+    std::vector<SequenceOutput> forward(const std::vector<SequenceInput>& batch,
+                                        const ForwardOptions& options = {}) override;
+    int sequence_length(int seq_id) const override { return m_cache->length(seq_id); }
+    void fork_sequence(int src_id, int dst_id) override { m_cache->fork(src_id, dst_id); }
+    void truncate_sequence(int seq_id, int length) override { m_cache->truncate(seq_id, length); }
+    void free_sequence(int seq_id) override { m_cache->free(seq_id); }
+
+private:
+    // A block of token rows pushed through the layer stack together.
+    struct RowBatch {
+        std::vector<int> tokens;     // [n_rows]
+        std::vector<int> seqs;       // [n_rows]
+        std::vector<int> positions;  // [n_rows]
+    };
+    // The whole prompt of one sequence: attention in matrix form.
+    SequenceOutput prefill(const SequenceInput& input, const ForwardOptions& options);
+    // One new token per sequence: attention row by row through the cache.
+    std::vector<SequenceOutput> decode(const std::vector<SequenceInput>& inputs,
+                                       const ForwardOptions& options);
+    // Runs every layer over `rows`, leaving the final-normed hidden states in `hidden`
+    // [n_rows][dim]. A prefill_seq selects prefill attention over that one sequence.
+    void run_layers(const RowBatch& rows, std::optional<int> prefill_seq, RowMatrix& hidden);
+    void check_tokens(const SequenceInput& input) const;
+
+    const ModelConfig& m_config;
+    const ModelWeights& m_weights;
+    std::unique_ptr<KvCache> m_cache;
+};
+
+}  // namespace dlab

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The CPU forward benchmark behind docs/PERFORMANCE.md: random-weight models of the
+# stories15M and stories110M shapes at 1 and 2 threads, prefill and decode separately.
+# usage: scripts/bench.sh [BUILD_DIR]
+set -euo pipefail
+build=${1:-build}
+bench="$build/bench/decodelab-bench-forward"
+for shape in stories15M stories110M; do
+  for threads in 1 2; do
+    "$bench" --shape "$shape" --threads "$threads" --prompt-tokens 128 --decode-tokens 64
+  done
+done

@@ -1,0 +1,221 @@
+// decodelab-cli end to end: generate and inspect on real model files written to disk,
+// and one line plus exit code 2 for every kind of bad input.
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "model/gguf_writer.h"
+#include "model/random_model.h"
+#include "testing/cli_runner.h"
+#include "testing/gguf_surgery.h"
+#include "testing/reference_forward.h"
+
+using namespace dlab;
+using namespace dlab::testing;
+
+namespace {
+
+QJsonObject parse_object(const QString& text) {
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError) qWarning("not JSON: %s", qPrintable(text.left(400)));
+    return doc.object();
+}
+
+std::vector<int> to_ids(const QJsonArray& array) {
+    std::vector<int> ids;
+    for (const QJsonValue& v : array) ids.push_back(v.toInt());
+    return ids;
+}
+
+// simple_vocab's layout, worked out by hand: 0 <unk>, 1 <s>, 2 </s>, 3…258 bytes 0x00…0xFF,
+// 259 "▁", 260…285 'a'…'z', the rest unused (decoded as nothing). A continuation never
+// follows BOS directly here, so "▁" is always a space.
+std::string hand_decode(const std::vector<int>& tokens) {
+    std::string text;
+    for (int t : tokens) {
+        if (t >= 3 && t <= 258) text += char(t - 3);
+        else if (t == 259) text += ' ';
+        else if (t >= 260 && t <= 285) text += char('a' + t - 260);
+    }
+    return text;
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    Model m_model;
+    std::string m_gguf;
+
+    std::string file(const char* name) const { return m_dir.filePath(name).toStdString(); }
+    QString qfile(const char* name) const { return m_dir.filePath(name); }
+
+    // Exit code 2 and exactly one line on stderr containing every needle.
+    void expect_refusal(const QStringList& args, const QStringList& needles) {
+        const CliResult r = run_cli(args);
+        QVERIFY2(r.exit_code == 2, qPrintable(args.join(' ') + " -> " + QString::number(r.exit_code) + ": " + r.err));
+        const QString err = r.err.trimmed();
+        QVERIFY2(!err.isEmpty() && !err.contains('\n'), qPrintable("not one line: " + r.err));
+        for (const QString& needle : needles)
+            QVERIFY2(err.contains(needle), qPrintable(err + "  [missing: " + needle + "]"));
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        ModelConfig config = small_config();
+        config.context_length = 24;
+        m_model = random_model(config, 5);
+        m_gguf = file("model.gguf");
+        write_model_gguf(m_model, m_gguf);
+    }
+
+    void generateJsonMatchesReferenceGreedy() {
+        const CliResult r = run_cli({"generate", "--model", qfile("model.gguf"), "--prompt", "ab", "--max-new-tokens",
+                                     "6", "--threads", "2", "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const QJsonObject j = parse_object(r.out);
+        // " ab" → "▁", "a", "b" (no merges exist in this vocabulary), after BOS
+        const std::vector<int> prompt = to_ids(j["prompt_tokens"].toArray());
+        QCOMPARE(prompt, (std::vector<int>{1, 259, 260, 261}));
+        const std::vector<int> tokens = to_ids(j["tokens"].toArray());
+        const std::vector<int> expected = reference_greedy(m_model.config, m_model.weights, prompt, 6);
+        if (j["stop_reason"].toString() == "eos") {
+            // greedy stopped at EOS: the reference must have chosen EOS right after
+            QVERIFY(tokens.size() < expected.size());
+            QCOMPARE(expected[tokens.size()], 2);
+            QCOMPARE(std::vector<int>(expected.begin(), expected.begin() + tokens.size()), tokens);
+        } else {
+            QCOMPARE(tokens, expected);
+        }
+        // JSON carries text as UTF-8: stray bytes of a split character become U+FFFD on both sides
+        QCOMPARE(j["text"].toString(), QString::fromUtf8(hand_decode(tokens)));
+        QVERIFY(j["prefill_tokens_per_s"].toDouble() > 0);
+        QVERIFY(j["decode_tokens_per_s"].toDouble() > 0);
+        QCOMPARE(j["threads"].toInt(), 2);
+    }
+
+    void generatePlainPrintsPromptAndContinuation() {
+        const CliResult r = run_cli({"generate", "--model", qfile("model.gguf"), "--prompt", "ab", "--max-new-tokens", "4"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QVERIFY(r.out.startsWith("ab"));
+        QVERIFY(r.err.contains("prefill") && r.err.contains("decode"));
+    }
+
+    void llama2cCheckpointGeneratesTheSameTokens() {
+        write_model_llama2c(m_model, file("model.bin"), file("tokenizer.bin"));
+        const QStringList common = {"--prompt", "ba", "--max-new-tokens", "5", "--json"};
+        const CliResult gguf = run_cli(QStringList{"generate", "--model", qfile("model.gguf")} + common);
+        const CliResult bin = run_cli(QStringList{"generate", "--model", qfile("model.bin")} + common);
+        QVERIFY2(gguf.exit_code == 0 && bin.exit_code == 0, qPrintable(gguf.err + bin.err));
+        QCOMPARE(parse_object(bin.out)["tokens"], parse_object(gguf.out)["tokens"]);
+    }
+
+    void inspectReportsTheFile() {
+        const CliResult r = run_cli({"inspect", qfile("model.gguf"), "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const QJsonObject j = parse_object(r.out);
+        QCOMPARE(j["architecture"].toString(), QString("llama"));
+        QCOMPARE(j["dim"].toInt(), 64);
+        QCOMPARE(j["n_heads"].toInt(), 8);
+        QCOMPARE(j["n_kv_heads"].toInt(), 2);
+        QCOMPARE(j["n_layers"].toInt(), 3);
+        QCOMPARE(j["vocab_size"].toInt(), 320);
+        QCOMPARE(j["tied_output"].toBool(), false);
+        QCOMPARE(j["tokenizer"].toObject()["bos"].toString(), QString("<s>"));
+        // 3 layers × 9 tensors + embedding, output norm, output
+        QCOMPARE(j["tensors"].toArray().size(), 30);
+        const QJsonObject embedding = j["tensors"].toArray()[0].toObject();
+        QCOMPARE(embedding["name"].toString(), QString("token_embd.weight"));
+        QCOMPARE(embedding["bytes"].toInteger(), qint64(320) * 64 * 4);
+
+        const CliResult text = run_cli({"inspect", qfile("model.gguf")});
+        QCOMPARE(text.exit_code, 0);
+        QVERIFY(text.out.contains("kv heads 2"));
+    }
+
+    void badModelFilesAreRefused() {
+        const QByteArray valid = read_all(m_gguf);
+        expect_refusal({"inspect", qfile("missing.gguf")}, {qfile("missing.gguf")});
+
+        write_all(file("truncated.gguf"), valid.left(valid.size() / 2));
+        expect_refusal({"generate", "--model", qfile("truncated.gguf"), "--prompt", "a"},
+                       {qfile("truncated.gguf"), "truncated"});
+
+        QByteArray bytes = valid;
+        bytes[0] = 'X';
+        write_all(file("magic.gguf"), bytes);
+        expect_refusal({"inspect", qfile("magic.gguf")}, {qfile("magic.gguf"), "not a GGUF"});
+
+        bytes = valid;
+        patch<uint64_t>(bytes, kTensorCountAt, uint64_t{1} << 50);
+        write_all(file("tensors.gguf"), bytes);
+        expect_refusal({"inspect", qfile("tensors.gguf")}, {qfile("tensors.gguf"), "tensor count"});
+
+        bytes = valid;
+        patch<uint64_t>(bytes, kMetadataCountAt, ~uint64_t{0});
+        write_all(file("kv.gguf"), bytes);
+        expect_refusal({"inspect", qfile("kv.gguf")}, {qfile("kv.gguf"), "metadata count"});
+
+        bytes = valid;
+        patch<uint64_t>(bytes, value_of(bytes, "general.name") + 4, uint64_t(bytes.size()) * 2);
+        write_all(file("string.gguf"), bytes);
+        expect_refusal({"inspect", qfile("string.gguf")}, {qfile("string.gguf"), "general.name"});
+
+        bytes = valid;
+        patch<uint64_t>(bytes, tensor_info_at(bytes, "output_norm.weight").offset, uint64_t{1} << 30);
+        write_all(file("offset.gguf"), bytes);
+        expect_refusal({"inspect", qfile("offset.gguf")}, {qfile("offset.gguf"), "output_norm.weight"});
+
+        bytes = valid;
+        bytes.replace(value_of(bytes, "general.architecture") + 4 + 8, 5, "bloom");
+        write_all(file("arch.gguf"), bytes);
+        expect_refusal({"inspect", qfile("arch.gguf")}, {qfile("arch.gguf"), "unsupported architecture 'bloom'"});
+
+        bytes = valid;
+        patch<uint32_t>(bytes, tensor_info_at(bytes, "blk.0.attn_q.weight").type, 13);
+        write_all(file("type.gguf"), bytes);
+        expect_refusal({"inspect", qfile("type.gguf")}, {qfile("type.gguf"), "blk.0.attn_q.weight", "Q5_K"});
+    }
+
+    void modelWithoutTokenizerIsRefused() {
+        Model bare = random_model(small_config(), 6, false);
+        write_model_gguf(bare, file("bare.gguf"));
+        expect_refusal({"generate", "--model", qfile("bare.gguf"), "--prompt", "a"}, {qfile("bare.gguf"), "no tokenizer"});
+        // a folder of its own, so that no tokenizer.bin lies beside the checkpoint
+        QVERIFY(QDir(m_dir.path()).mkpath("lonely"));
+        write_model_llama2c(bare, file("lonely/bare.bin"));
+        expect_refusal({"generate", "--model", qfile("lonely/bare.bin"), "--prompt", "a"},
+                       {qfile("lonely/bare.bin"), "tokenizer.bin"});
+    }
+
+    void promptLongerThanTheContextIsRefused() {
+        // context 24: BOS + 30 characters does not fit
+        expect_refusal({"generate", "--model", qfile("model.gguf"), "--prompt", QString(30, 'a')},
+                       {"prompt", "context length of 24"});
+        // nor do 5 prompt tokens plus 20 new ones
+        expect_refusal({"generate", "--model", qfile("model.gguf"), "--prompt", "abc", "--max-new-tokens", "20"},
+                       {"context length of 24"});
+    }
+
+    void badOptionsAreRefused() {
+        const QString model = qfile("model.gguf");
+        expect_refusal({"generate", "--model", model, "--prompt", "a", "--threads", "-1"}, {"--threads"});
+        expect_refusal({"generate", "--model", model, "--prompt", "a", "--max-new-tokens", "0"}, {"--max-new-tokens"});
+        expect_refusal({"generate", "--model", model, "--prompt", "a", "--max-new-tokens", "many"}, {"not an integer"});
+        expect_refusal({"generate", "--model", model, "--prompt", "a", "--temperature", "1"}, {"unknown option --temperature"});
+        expect_refusal({"generate", "--model", model}, {"--prompt"});
+        expect_refusal({"generate", "--prompt", "a"}, {"--model"});
+        expect_refusal({"frobnicate"}, {"unknown command 'frobnicate'"});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

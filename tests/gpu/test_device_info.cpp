@@ -1,0 +1,41 @@
+// Device facts from the CUDA runtime; skipped where no device is present.
+#include <QTest>
+
+#include "common/error.h"
+#include "device_info.h"
+
+using namespace dlab;
+
+class TestDeviceInfo : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init() {
+        if (cuda_device_count() == 0) QSKIP("no CUDA device");
+    }
+
+    void factsAreConsistent() {
+        const DeviceInfo info = query_device(0);
+        QVERIFY(!info.name.empty());
+        QVERIFY(info.sm_count > 0);
+        QVERIFY(info.compute_major >= 5);
+        QVERIFY(info.shared_memory_per_block_optin >= 48 * 1024);
+        QVERIFY(info.l2_bytes > 0);
+        QVERIFY(info.global_memory_bytes > (1ull << 30));
+        // HBM/GDDR bandwidth of any CUDA GPU in use lies between 50 GB/s and 20 TB/s
+        QVERIFY(info.theoretical_bandwidth() > 50e9);
+        QVERIFY(info.theoretical_bandwidth() < 20e12);
+    }
+
+    void badIndexNamesTheCall() {
+        try {
+            query_device(cuda_device_count() + 5);
+            QFAIL("expected a CUDA error");
+        } catch (const Error& e) {
+            QVERIFY(QString(e.what()).contains("device_info.cu:"));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDeviceInfo)
+#include "test_device_info.moc"
