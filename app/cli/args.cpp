@@ -1,6 +1,8 @@
 #include "args.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "common/error.h"
 
@@ -19,10 +21,29 @@ Args::Args(int argc, char** argv, int first, std::set<std::string> flags, std::s
         } else if (options.count(name)) {
             if (i + 1 >= argc) throw InvalidArgument("option --" + name + " needs a value");
             m_values[name] = argv[++i];
+            m_all_values[name].push_back(m_values[name]);
         } else {
             throw InvalidArgument("unknown option " + arg);
         }
     }
+}
+
+Args Args::from_pairs(const std::string& text, const std::set<std::string>& options) {
+    Args args;
+    size_t begin = 0;
+    while (begin <= text.size()) {
+        const size_t end = std::min(text.find(',', begin), text.size());
+        const std::string pair = text.substr(begin, end - begin);
+        const size_t eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw InvalidArgument("'" + text + "': expected key=value pairs separated by commas");
+        const std::string key = pair.substr(0, eq);
+        if (!options.count(key)) throw InvalidArgument("'" + text + "': unknown option '" + key + "'");
+        args.m_values[key] = pair.substr(eq + 1);
+        args.m_all_values[key].push_back(args.m_values[key]);
+        begin = end + 1;
+    }
+    return args;
 }
 
 std::string Args::value(const std::string& name, const std::string& fallback) const {
@@ -48,6 +69,23 @@ int Args::integer(const std::string& name, int fallback, int min, int max) const
         throw InvalidArgument("--" + name + ": " + text + " is outside [" + std::to_string(min) + ", " +
                               std::to_string(max) + "]");
     return value;
+}
+
+double Args::real(const std::string& name, double fallback) const {
+    auto it = m_values.find(name);
+    if (it == m_values.end()) return fallback;
+    const std::string& text = it->second;
+    double value = 0.0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+        throw InvalidArgument("--" + name + ": '" + text + "' is not a number");
+    return value;
+}
+
+const std::vector<std::string>& Args::values(const std::string& name) const {
+    static const std::vector<std::string> kNone;
+    auto it = m_all_values.find(name);
+    return it == m_all_values.end() ? kNone : it->second;
 }
 
 }  // namespace dlab::cli

@@ -10,9 +10,12 @@ namespace dlab::cli {
 
 class Args {
 public:
-    // Parses argv[first..argc). `flags` take no value, `options` take one; anything else
-    // starting with "--" is refused. Positional arguments are kept in order.
+    // Parses argv[first..argc). `flags` take no value, `options` take one (the last one
+    // given wins; values() keeps them all); anything else starting with "--" is refused.
+    // Positional arguments are kept in order.
     Args(int argc, char** argv, int first, std::set<std::string> flags, std::set<std::string> options);
+    // Parses "key=value,key=value" with the same option names (for --compare).
+    static Args from_pairs(const std::string& text, const std::set<std::string>& options);
 
     bool flag(const std::string& name) const { return m_flags.count(name) > 0; }
     bool has(const std::string& name) const { return m_values.count(name) > 0; }
@@ -20,11 +23,16 @@ public:
     std::string required(const std::string& name) const;
     // Integer option within [min, max]; throws InvalidArgument naming the option otherwise.
     int integer(const std::string& name, int fallback, int min, int max) const;
+    // A finite number; range checks belong to the caller (GenerationConfig::validate).
+    double real(const std::string& name, double fallback) const;
+    const std::vector<std::string>& values(const std::string& name) const;
     const std::vector<std::string>& positional() const { return m_positional; }
 
 private:
     std::set<std::string> m_flags;
+    Args() = default;
     std::map<std::string, std::string> m_values;
+    std::map<std::string, std::vector<std::string>> m_all_values;
     std::vector<std::string> m_positional;
 };
 

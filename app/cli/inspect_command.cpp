@@ -6,6 +6,7 @@
 #include "args.h"
 #include "commands.h"
 #include "common/error.h"
+#include "embedded_models.h"
 #include "model/model.h"
 
 namespace dlab::cli {
@@ -100,10 +101,12 @@ void print_text(const Model& model) {
 
 int run_inspect(int argc, char** argv) {
     Args args(argc, argv, 2, {"json"}, {"tokenizer"});
-    if (args.positional().size() != 1) throw InvalidArgument("inspect: give exactly one MODEL file");
+    if (args.positional().size() > 1) throw InvalidArgument("inspect: give at most one MODEL");
     LoadOptions options;
     options.llama2c_tokenizer_path = args.value("tokenizer");
-    const Model model = load_model(args.positional()[0], options);
+    const std::string path = args.positional().empty() ? std::string(kEmbeddedPrefix) + kDefaultModelName
+                                                       : args.positional()[0];
+    const Model model = load_model_or_embedded(path, options);
     if (args.flag("json"))
         std::printf("%s\n", to_json(model).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     else

@@ -13,14 +13,26 @@ constexpr const char* kUsage =
     "usage: decodelab-cli COMMAND [options]\n"
     "\n"
     "commands:\n"
-    "  inspect MODEL [--json] [--tokenizer FILE]\n"
+    "  inspect [MODEL] [--json] [--tokenizer FILE]\n"
     "      architecture, dimensions, tensor types and sizes, tokenizer and special tokens\n"
-    "  generate --model MODEL --prompt TEXT [--max-new-tokens N] [--threads N]\n"
-    "           [--tokenizer FILE] [--json]\n"
-    "      greedy decoding; prints the continuation (with --json: one JSON object)\n"
+    "  generate [--model MODEL | --table FILE] --prompt TEXT [--max-new-tokens N]\n"
+    "           [--strategy greedy|beam|contrastive|sample] [--seed N] [--threads N]\n"
+    "           [--trace FILE [--no-trace-timing] [--trace-top-n N]] [--json]\n"
+    "           [--compare KEY=VALUE,... (repeatable)]\n"
+    "      decodes the prompt and prints the continuation (--json: one JSON object with\n"
+    "      every returned sequence; --trace: every step as JSON Lines)\n"
+    "      beam search:   --num-beams N --length-penalty X --early-stopping true|false|never\n"
+    "                     --num-return-sequences N\n"
+    "      contrastive:   --penalty-alpha X --top-k N (default 4)\n"
+    "      sampling:      --temperature X --top-k N (default 50, 0 = off) --top-p X --min-p X\n"
+    "                     --typical-p X --repetition-penalty X --no-repeat-ngram-size N\n"
+    "                     --num-return-sequences N --chain-order hf|llama.cpp\n"
+    "                     --chain STAGE,STAGE,... (repetition_penalty, no_repeat_ngram,\n"
+    "                     temperature, top_k, typical_p, top_p, min_p)\n"
     "\n"
-    "MODEL is a GGUF file (architecture llama) or a llama2.c checkpoint (.bin, with\n"
-    "tokenizer.bin beside it or given by --tokenizer).\n";
+    "MODEL is a GGUF file (architecture llama), a llama2.c checkpoint (.bin, with\n"
+    "tokenizer.bin beside it or given by --tokenizer), or a model built into DecodeLab:\n"
+    "embedded:stories-target (the default) or embedded:stories-draft.\n";
 
 }  // namespace
 

@@ -20,13 +20,13 @@ struct SequenceInput {
 
 struct ForwardOptions {
     bool all_logits = false;  // logits for every new position, not just the last (verification)
-    bool hidden = false;      // last-layer hidden states after the final norm (contrastive search)
+    bool hidden = false;      // final-normed hidden states of EVERY new position (contrastive search)
 };
 
 struct SequenceOutput {
     int seq_id = 0;
     RowMatrix logits;  // [1 or n_new][vocab_size]
-    RowMatrix hidden;  // [1 or n_new][dim] when ForwardOptions::hidden, else empty
+    RowMatrix hidden;  // [n_new][dim] when ForwardOptions::hidden, else empty
 };
 
 class Backend {

@@ -71,7 +71,7 @@ SequenceOutput CpuBackend::prefill(const SequenceInput& input, const ForwardOpti
     out.seq_id = input.seq_id;
     const RowMatrix selected = options.all_logits ? hidden : RowMatrix(hidden.bottomRows(1));
     matmul_transposed(selected, m_weights.classifier(), out.logits);
-    if (options.hidden) out.hidden = selected;
+    if (options.hidden) out.hidden = std::move(hidden);
     return out;
 }
 

@@ -1,57 +1,86 @@
-// The generation loop: prefill the prompt in one pass, then decode one token per step.
-// Greedy choice for now; the strategies of issue 4 replace choose_next().
-// step() advances exactly one decode step so a front end can single-step.
+// The generation loop. start() encodes the prompt and prefills it in one pass; each step()
+// asks the strategy what to do with the live sequences (beams are sequences), applies its
+// decision to the backend's sequences (forks, frees), runs one decode pass for every
+// sequence that lives on, and records the step in the trace. step() advances exactly one
+// decode step so a front end can single-step; run() loops.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "decoding/generation_config.h"
+#include "decoding/rng.h"
+#include "decoding/strategy.h"
 #include "engine/backend.h"
-#include "tokenizer/tokenizer.h"
+#include "tokenizer/text_codec.h"
+#include "trace/trace_sink.h"
 
 namespace dlab {
 
-struct GenerationConfig {
-    int max_new_tokens = 64;
-    bool stop_at_eos = true;
+struct SessionOptions {
+    std::string model_name;    // for the run event: path, "embedded:NAME" or table file
+    std::string model_kind = "llama";
+    bool record_timings = true;  // phase durations (the only nondeterministic trace fields)
 };
 
 struct GenerationResult {
-    std::vector<int> prompt_tokens;  // including BOS
-    std::vector<int> tokens;         // generated ids
-    std::string text;                // the generated continuation
-    std::string stop_reason;         // "eos" | "max_new_tokens"
+    std::vector<int> prompt_tokens;           // including BOS when the vocabulary adds it
+    std::vector<SequenceRecord> sequences;    // returned sequences, best first
+    std::string stop_reason;                  // "eos" | "max_new_tokens" | "done"
     double prefill_seconds = 0.0;
     double decode_seconds = 0.0;
-    int decode_passes = 0;           // forward passes after the prefill
+    int decode_passes = 0;                    // forward passes after the prefill
+    int decode_tokens = 0;                    // token positions computed by those passes
 
     double prefill_tokens_per_s() const;
     double decode_tokens_per_s() const;
+    // The best sequence's generated tokens and text.
+    const std::vector<int>& tokens() const;
+    const std::string& text() const;
 };
 
 class Session {
 public:
-    // `backend` and `tokenizer` must outlive the session.
-    Session(Backend& backend, const Tokenizer& tokenizer, GenerationConfig config);
+    // `backend`, `codec` and `sink` must outlive the session. Throws InvalidArgument for
+    // an invalid config or a codec that does not match the backend's vocabulary.
+    Session(Backend& backend, const TextCodec& codec, GenerationConfig config, TraceSink* sink = nullptr,
+            SessionOptions options = {});
+    ~Session();
 
-    // Encodes and prefills the prompt, choosing the first token. Throws InvalidArgument
-    // when prompt plus max_new_tokens do not fit the model's context.
+    // Encodes and prefills the prompt. Throws InvalidArgument when prompt plus
+    // max_new_tokens do not fit the model's context.
     void start(const std::string& prompt);
-    // Feeds the last chosen token and chooses the next; returns false once finished.
+    // One decode step; returns false once the generation has finished.
     bool step();
     bool finished() const { return !m_result.stop_reason.empty(); }
+    int current_step() const { return m_step; }
     const GenerationResult& result() const { return m_result; }
+    const std::vector<SequenceState>& live() const { return m_live; }
 
     // start() and step() until finished.
     GenerationResult run(const std::string& prompt);
 
 private:
-    void accept(const RowMatrix& logits);
+    void emit(int step, decltype(Event::body) body);
+    std::string text_of(const std::vector<int>& tokens) const;
+    std::vector<ProbeResult> run_probes(const std::vector<Probe>& probes);
+    void apply(const StepDecision& decision, std::vector<ProbeResult>& probe_results);
+    void finish(const std::string& reason);
+    void release_all();
 
-    static constexpr int kSequence = 0;
     Backend& m_backend;
-    const Tokenizer& m_tokenizer;
+    const TextCodec& m_codec;
     GenerationConfig m_config;
+    TraceSink* m_sink;
+    SessionOptions m_options;
+    std::unique_ptr<Strategy> m_strategy;
+    Rng m_rng;
+    uint64_t m_event_seq = 0;
+    int m_step = 0;
+    int m_next_sequence_id = 1;
+    std::vector<int> m_prompt;
+    std::vector<SequenceState> m_live;
     GenerationResult m_result;
 };
 

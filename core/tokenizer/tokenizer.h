@@ -8,11 +8,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tokenizer/text_codec.h"
 #include "tokenizer/vocab.h"
 
 namespace dlab {
 
-class Tokenizer {
+class Tokenizer final : public TextCodec {
 public:
     // Throws FormatError when the vocabulary is inconsistent (sizes differ, special ids
     // out of range, empty).
@@ -31,7 +32,12 @@ public:
     const Vocab& vocab() const { return m_vocab; }
     int size() const { return m_vocab.size(); }
     int bos_id() const { return m_vocab.bos_id; }
-    int eos_id() const { return m_vocab.eos_id; }
+
+    // TextCodec
+    std::vector<int> encode_prompt(const std::string& text) const override { return encode(text, m_vocab.add_bos); }
+    std::string piece(int prev, int token) const override { return decode_token(prev, token); }
+    int eos_id() const override { return m_vocab.eos_id; }
+    int vocab_size() const override { return m_vocab.size(); }
 
 private:
     Vocab m_vocab;

@@ -210,9 +210,10 @@ private slots:
         expect_refusal({"generate", "--model", model, "--prompt", "a", "--threads", "-1"}, {"--threads"});
         expect_refusal({"generate", "--model", model, "--prompt", "a", "--max-new-tokens", "0"}, {"--max-new-tokens"});
         expect_refusal({"generate", "--model", model, "--prompt", "a", "--max-new-tokens", "many"}, {"not an integer"});
-        expect_refusal({"generate", "--model", model, "--prompt", "a", "--temperature", "1"}, {"unknown option --temperature"});
+        expect_refusal({"generate", "--model", model, "--prompt", "a", "--warp-speed", "9"}, {"unknown option --warp-speed"});
         expect_refusal({"generate", "--model", model}, {"--prompt"});
-        expect_refusal({"generate", "--prompt", "a"}, {"--model"});
+        expect_refusal({"generate", "--model", "embedded:nope", "--prompt", "a"},
+                       {"no embedded model 'nope'", "embedded:stories-target"});
         expect_refusal({"frobnicate"}, {"unknown command 'frobnicate'"});
     }
 };

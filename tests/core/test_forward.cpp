@@ -146,10 +146,10 @@ private slots:
         ForwardOptions opts;
         opts.hidden = true;
         const auto out = backend.forward({{0, some_tokens(6, config.vocab_size, 9)}}, opts);
-        QCOMPARE(out[0].hidden.rows(), Eigen::Index(1));
+        QCOMPARE(out[0].hidden.rows(), Eigen::Index(6));
         QCOMPARE(out[0].hidden.cols(), Eigen::Index(config.dim));
-        // the logits are the classifier applied to exactly these hidden states
-        const RowMatrix logits = out[0].hidden * weights.output.transpose();
+        // the logits are the classifier applied to exactly the last position's hidden state
+        const RowMatrix logits = out[0].hidden.bottomRows(1) * weights.output.transpose();
         QVERIFY((logits - out[0].logits).cwiseAbs().maxCoeff() < 1e-4);
     }
 

@@ -1,0 +1,48 @@
+#include "engine_setup.h"
+
+#include "common/error.h"
+#include "embedded_models.h"
+#include "engine/cpu_backend.h"
+
+namespace dlab::cli {
+
+namespace {
+
+Tokenizer require_tokenizer(const Model& model) {
+    if (!model.vocab) {
+        if (!model.tokenizer_kind.empty())
+            throw UnsupportedError(model.path + ": unsupported tokenizer '" + model.tokenizer_kind +
+                                   "' (DecodeLab reads SentencePiece 'llama' vocabularies)");
+        throw FormatError(model.path + ": the model has no tokenizer" +
+                          (model.format == ModelFormat::Llama2c ? " (put tokenizer.bin beside it or pass --tokenizer)"
+                                                                : ""));
+    }
+    return Tokenizer(*model.vocab);
+}
+
+}  // namespace
+
+std::unique_ptr<LoadedEngine> LoadedEngine::load(const std::string& model, const std::string& table,
+                                                 const std::string& llama2c_tokenizer) {
+    auto engine = std::unique_ptr<LoadedEngine>(new LoadedEngine());
+    if (!table.empty()) {
+        engine->m_table = load_table_model(table);
+        engine->m_table_codec = std::make_unique<TableCodec>(*engine->m_table);
+        engine->m_backend = std::make_unique<TableBackend>(*engine->m_table);
+        engine->m_codec = engine->m_table_codec.get();
+        engine->m_options.model_name = table;
+        engine->m_options.model_kind = "table";
+        return engine;
+    }
+    LoadOptions options;
+    options.llama2c_tokenizer_path = llama2c_tokenizer;
+    engine->m_model = load_model_or_embedded(model, options);
+    engine->m_tokenizer = require_tokenizer(*engine->m_model);
+    engine->m_backend = std::make_unique<CpuBackend>(engine->m_model->config, engine->m_model->weights);
+    engine->m_codec = &*engine->m_tokenizer;
+    engine->m_options.model_name = model;
+    engine->m_options.model_kind = "llama";
+    return engine;
+}
+
+}  // namespace dlab::cli

@@ -1,0 +1,38 @@
+// What a command runs on: a neural model (file or embedded) with its tokenizer and CPU
+// backend, or a table model with its codec and table backend.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/backend.h"
+#include "engine/session.h"
+#include "model/model.h"
+#include "table/table_backend.h"
+#include "table/table_model.h"
+#include "tokenizer/tokenizer.h"
+
+namespace dlab::cli {
+
+class LoadedEngine {
+public:
+    // `model` ("embedded:NAME" or a path) unless `table` is given.
+    static std::unique_ptr<LoadedEngine> load(const std::string& model, const std::string& table,
+                                              const std::string& llama2c_tokenizer);
+
+    Backend& backend() { return *m_backend; }
+    const TextCodec& codec() const { return *m_codec; }
+    const SessionOptions& session_options() const { return m_options; }
+
+private:
+    std::optional<Model> m_model;
+    std::optional<Tokenizer> m_tokenizer;
+    std::optional<TableModel> m_table;
+    std::unique_ptr<TableCodec> m_table_codec;
+    std::unique_ptr<Backend> m_backend;
+    const TextCodec* m_codec = nullptr;
+    SessionOptions m_options;
+};
+
+}  // namespace dlab::cli

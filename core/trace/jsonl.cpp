@@ -1,0 +1,609 @@
+// The JSON Lines trace (docs/trace-format.md). Writing: one compact object per event, keys
+// in a fixed order (ordered_json), floats printed so they read back bit for bit, strings
+// that are not UTF-8 kept as hex, and in a file each sequence's tokens and text written as
+// what it adds to its source in the previous step (so a long run grows linearly, not
+// quadratically). Reading: every value is type-checked before use, so a damaged file is one
+// FormatError "PATH:LINE: …" and never undefined behaviour.
+#include "trace/jsonl.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace dlab {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// ---- writing ----
+
+// JSON has no NaN or infinities; they travel as strings. +0 is written 0 (pruned
+// candidates' probabilities are a trace's most common number).
+Json double_value(double value) {
+    if (std::isnan(value)) return "nan";
+    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    if (value == 0.0 && !std::signbit(value)) return 0;
+    return value;
+}
+
+// A float goes out as the double nearest its shortest round-trip decimal, so the line
+// shows "0.1" rather than the 17 digits of double(0.1f). Narrowing that double back must
+// give the float again; in the rare case where double rounding would break that, the
+// float's exact double goes out instead (longer, equally exact).
+Json float_value(float value) {
+    if (!std::isfinite(value) || value == 0.0f) return double_value(value);
+    char text[32];
+    const auto printed = std::to_chars(text, text + sizeof text, value);
+    double shortest = 0.0;
+    std::from_chars(text, printed.ptr, shortest);
+    if (static_cast<float>(shortest) != value) return static_cast<double>(value);
+    return shortest;
+}
+
+Json optional_float(const std::optional<float>& value) { return value ? float_value(*value) : Json(nullptr); }
+
+// Length of the well-formed UTF-8 sequence starting at text[at], 0 when none does
+// (Unicode table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF).
+size_t utf8_length(std::string_view text, size_t at) {
+    struct Form {
+        unsigned char lead_lo, lead_hi, second_lo, second_hi;
+        size_t length;
+    };
+    static constexpr Form kForms[] = {
+        {0x00, 0x7F, 0x00, 0x00, 1}, {0xC2, 0xDF, 0x80, 0xBF, 2}, {0xE0, 0xE0, 0xA0, 0xBF, 3},
+        {0xE1, 0xEC, 0x80, 0xBF, 3}, {0xED, 0xED, 0x80, 0x9F, 3}, {0xEE, 0xEF, 0x80, 0xBF, 3},
+        {0xF0, 0xF0, 0x90, 0xBF, 4}, {0xF1, 0xF3, 0x80, 0xBF, 4}, {0xF4, 0xF4, 0x80, 0x8F, 4},
+    };
+    const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+    for (const Form& form : kForms) {
+        if (byte(at) < form.lead_lo || byte(at) > form.lead_hi) continue;
+        if (form.length == 1) return 1;
+        if (at + form.length > text.size()) return 0;
+        if (byte(at + 1) < form.second_lo || byte(at + 1) > form.second_hi) return 0;
+        for (size_t i = 2; i < form.length; ++i) {
+            if (byte(at + i) < 0x80 || byte(at + i) > 0xBF) return 0;
+        }
+        return form.length;
+    }
+    return 0;
+}
+
+bool is_utf8(std::string_view text) {
+    for (size_t at = 0; at < text.size();) {
+        const size_t length = utf8_length(text, at);
+        if (length == 0) return false;
+        at += length;
+    }
+    return true;
+}
+
+// Valid UTF-8 is a plain JSON string. Anything else (a byte token can be half a
+// character) becomes {"text": shown with U+FFFD per bad byte, "hex": the exact bytes}.
+Json text_value(const std::string& text) {
+    if (is_utf8(text)) return text;
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string shown;
+    std::string hex;
+    for (size_t at = 0; at < text.size();) {
+        const size_t length = utf8_length(text, at);
+        if (length == 0) {
+            shown += "\xEF\xBF\xBD";
+            at += 1;
+        } else {
+            shown.append(text, at, length);
+            at += length;
+        }
+    }
+    for (const char c : text) {
+        hex += kDigits[static_cast<unsigned char>(c) >> 4];
+        hex += kDigits[static_cast<unsigned char>(c) & 0xF];
+    }
+    return Json{{"text", shown}, {"hex", hex}};
+}
+
+template <typename T, typename F>
+Json array_of(const std::vector<T>& values, F convert) {
+    Json array = Json::array();
+    for (const T& value : values) array.push_back(convert(value));
+    return array;
+}
+
+Json texts_value(const std::vector<std::string>& texts) { return array_of(texts, text_value); }
+
+// Object keys cannot carry the hex escape, so they must be UTF-8 already.
+Json text_map_value(const std::map<std::string, std::string>& map, const char* field) {
+    Json object = Json::object();
+    for (const auto& [key, value] : map) {
+        if (!is_utf8(key)) {
+            throw InvalidArgument(std::string("trace event: a key of ") + field + " is not valid UTF-8");
+        }
+        object[key] = text_value(value);
+    }
+    return object;
+}
+
+void put_run(Json& line, const RunEvent& run) {
+    line["format_version"] = run.format_version;
+    line["model"] = text_value(run.model);
+    line["model_kind"] = text_value(run.model_kind);
+    line["model_facts"] = text_map_value(run.model_facts, "model_facts");
+    line["backend"] = text_value(run.backend);
+    line["prompt"] = text_value(run.prompt);
+    line["prompt_tokens"] = run.prompt_tokens;
+    line["prompt_pieces"] = texts_value(run.prompt_pieces);
+    line["strategy"] = text_value(run.strategy);
+    line["parameters"] = text_map_value(run.parameters, "parameters");
+    line["chain"] = texts_value(run.chain);
+    line["seed"] = run.seed;
+}
+
+void put_phase(Json& line, const PhaseEvent& phase) {
+    line["phase"] = text_value(phase.phase);
+    line["edge"] = text_value(phase.edge);
+    line["tokens"] = phase.tokens;
+    if (phase.duration_ms) line["duration_ms"] = double_value(*phase.duration_ms);
+}
+
+// The sequence of the previous step that `s` continues: its parent when forked this
+// step, else itself; null when there is none.
+const SequenceRecord* find_source(const std::vector<SequenceRecord>* previous, const SequenceRecord& s) {
+    if (previous == nullptr) return nullptr;
+    const int source = s.parent >= 0 ? s.parent : s.id;
+    for (const SequenceRecord& p : *previous) {
+        if (p.id == source) return &p;
+    }
+    return nullptr;
+}
+
+// How many leading elements `a` shares with `b`.
+template <typename C>
+size_t shared_prefix(const C& a, const C& b) {
+    return static_cast<size_t>(std::mismatch(a.begin(), a.end(), b.begin(), b.end()).first - a.begin());
+}
+
+// With a source, "prefix" says how many of its tokens and text bytes this sequence starts
+// with, and "tokens" / "text" hold only the rest. The text prefix ends on a character
+// boundary so that the rest of valid UTF-8 stays valid UTF-8.
+Json sequence_value(const SequenceRecord& s, const SequenceRecord* source) {
+    size_t n_tokens = 0;
+    size_t n_text = 0;
+    if (source != nullptr) {
+        n_tokens = shared_prefix(s.tokens, source->tokens);
+        n_text = shared_prefix(s.text, source->text);
+        while (n_text > 0 && n_text < s.text.size() &&
+               (static_cast<unsigned char>(s.text[n_text]) & 0xC0) == 0x80) {
+            --n_text;
+        }
+    }
+    Json object;
+    object["id"] = s.id;
+    object["parent"] = s.parent;
+    if (n_tokens > 0 || n_text > 0) object["prefix"] = Json{{"tokens", n_tokens}, {"text", n_text}};
+    object["tokens"] = std::vector<int>(s.tokens.begin() + std::ptrdiff_t(n_tokens), s.tokens.end());
+    object["text"] = text_value(s.text.substr(n_text));
+    object["logprob"] = double_value(s.logprob);
+    object["score"] = double_value(s.score);
+    object["finished"] = s.finished;
+    return object;
+}
+
+// Candidates are most of a trace's bytes, so each is a positional row instead of an
+// object: [seq, token, text, logit, probs, score, kept, reason, chosen] and, when either
+// contrastive value is present, [confidence, degeneration_penalty] with null for absent.
+Json candidate_value(const CandidateRecord& c) {
+    Json row =
+        Json::array({c.seq, c.token, text_value(c.text), float_value(c.logit), array_of(c.probs, float_value),
+                     double_value(c.score), c.kept, text_value(c.reason), c.chosen});
+    if (c.confidence || c.degeneration_penalty) {
+        row.push_back(optional_float(c.confidence));
+        row.push_back(optional_float(c.degeneration_penalty));
+    }
+    return row;
+}
+
+Json action_value(const ActionRecord& a) {
+    Json object;
+    object["kind"] = text_value(a.kind);
+    object["seq"] = a.seq;
+    object["new_seq"] = a.new_seq;
+    object["token"] = a.token;
+    return object;
+}
+
+void put_step(Json& line, const StepEvent& step, const std::vector<SequenceRecord>* previous) {
+    line["stages"] = texts_value(step.stages);
+    Json sequences = Json::array();
+    for (const SequenceRecord& s : step.sequences)
+        sequences.push_back(sequence_value(s, find_source(previous, s)));
+    line["sequences"] = std::move(sequences);
+    line["candidates"] = array_of(step.candidates, candidate_value);
+    line["actions"] = array_of(step.actions, action_value);
+}
+
+// `previous`: the sequences of the previous step event, or null for a self-contained line.
+std::string json_line(const Event& event, const std::vector<SequenceRecord>* previous) {
+    Json line;
+    line["type"] = event_type(event);
+    line["seq"] = event.seq;
+    line["step"] = event.step;
+    if (const auto* run = std::get_if<RunEvent>(&event.body)) put_run(line, *run);
+    if (const auto* phase = std::get_if<PhaseEvent>(&event.body)) put_phase(line, *phase);
+    if (const auto* step = std::get_if<StepEvent>(&event.body)) put_step(line, *step, previous);
+    return line.dump();
+}
+
+// ---- reading ----
+
+// Where a value sits in the line ("candidates[3][4]"); formatted only for an error.
+struct Where {
+    const Where* parent = nullptr;
+    const char* key = nullptr;  // null: an array element
+    size_t index = 0;
+
+    Where at(const char* child) const { return {this, child, 0}; }
+    Where at(size_t child) const { return {this, nullptr, child}; }
+};
+
+std::string where_text(const Where* where) {
+    if (where->parent == nullptr) return "";  // the line itself
+    std::string text = where_text(where->parent);
+    if (where->key == nullptr) return text + "[" + std::to_string(where->index) + "]";
+    return text.empty() ? where->key : text + "." + where->key;
+}
+
+// A JSON value and where it sits; `where.parent` must outlive it.
+struct Value {
+    const Json& json;
+    Where where;
+};
+
+std::string line_prefix(const std::string& source, int line_number) {
+    return source + ":" + std::to_string(line_number) + ": ";
+}
+
+[[noreturn]] void fail_line(const std::string& source, int line_number, const std::string& problem) {
+    throw FormatError(line_prefix(source, line_number) + problem);
+}
+
+class LineParser {
+public:
+    // `previous`: the sequences of the previous step event; null when the line stands alone.
+    LineParser(const std::string& source, int line_number, const std::vector<SequenceRecord>* previous)
+        : m_source(source), m_line(line_number), m_previous(previous) {}
+
+    Event parse(const std::string& line) const;
+
+private:
+    [[noreturn]] void fail(const Where& where, const std::string& problem) const {
+        const std::string path = where_text(&where);
+        fail_line(m_source, m_line, (path.empty() ? "" : path + ": ") + problem);
+    }
+    [[noreturn]] void wrong_type(const Value& v, const char* expected) const {
+        fail(v.where, std::string("expected ") + expected + ", got " + v.json.type_name());
+    }
+
+    Value field(const Value& object, const char* key) const {
+        if (!object.json.is_object()) wrong_type(object, "an object");
+        const auto found = object.json.find(key);
+        if (found == object.json.end()) fail(object.where, std::string("missing field \"") + key + "\"");
+        return {*found, object.where.at(key)};
+    }
+    const Json& array(const Value& v) const {
+        if (!v.json.is_array()) wrong_type(v, "an array");
+        return v.json;
+    }
+    int64_t integer(const Value& v, int64_t lo, int64_t hi) const {
+        if (!v.json.is_number_integer()) wrong_type(v, "an integer");
+        if (v.json.is_number_unsigned()) {
+            const uint64_t u = v.json.get<uint64_t>();
+            if (u > static_cast<uint64_t>(hi)) fail(v.where, std::to_string(u) + " is out of range");
+            return static_cast<int64_t>(u);
+        }
+        const int64_t i = v.json.get<int64_t>();
+        if (i < lo || i > hi) fail(v.where, std::to_string(i) + " is out of range");
+        return i;
+    }
+    int to_int(const Value& v, int lo = std::numeric_limits<int>::min()) const {
+        return static_cast<int>(integer(v, lo, std::numeric_limits<int>::max()));
+    }
+    uint64_t to_u64(const Value& v) const {
+        if (v.json.is_number_integer() && !v.json.is_number_unsigned()) {
+            fail(v.where, std::to_string(v.json.get<int64_t>()) + " is negative");
+        }
+        if (!v.json.is_number_unsigned()) wrong_type(v, "an unsigned integer");
+        return v.json.get<uint64_t>();
+    }
+    bool to_bool(const Value& v) const {
+        if (!v.json.is_boolean()) wrong_type(v, "true or false");
+        return v.json.get<bool>();
+    }
+    double to_double(const Value& v) const {
+        if (v.json.is_number()) return v.json.get<double>();
+        if (v.json.is_string()) {
+            const std::string& text = v.json.get_ref<const std::string&>();
+            if (text == "nan") return std::numeric_limits<double>::quiet_NaN();
+            if (text == "inf") return std::numeric_limits<double>::infinity();
+            if (text == "-inf") return -std::numeric_limits<double>::infinity();
+        }
+        wrong_type(v, "a number, \"nan\", \"inf\" or \"-inf\"");
+    }
+    float to_float(const Value& v) const {
+        // halfway between FLT_MAX and the next power of two: from here on, rounding overflows
+        constexpr double kOverflow = 0x1.ffffffp+127;
+        const double d = to_double(v);
+        if (std::isfinite(d) && std::fabs(d) >= kOverflow) fail(v.where, "out of float range");
+        return static_cast<float>(d);
+    }
+    std::optional<float> to_optional_float(const Value& v) const {
+        if (v.json.is_null()) return std::nullopt;
+        return to_float(v);
+    }
+    std::string to_text(const Value& v) const;
+    std::map<std::string, std::string> to_text_map(const Value& v) const {
+        if (!v.json.is_object()) wrong_type(v, "an object");
+        std::map<std::string, std::string> map;
+        for (const auto& [key, item] : v.json.items()) map[key] = to_text({item, v.where.at(key.c_str())});
+        return map;
+    }
+    template <typename F>
+    auto to_vector(const Value& v, F convert) const {
+        std::vector<decltype(convert(v))> values;
+        values.reserve(array(v).size());
+        for (size_t i = 0; i < v.json.size(); ++i) values.push_back(convert({v.json[i], v.where.at(i)}));
+        return values;
+    }
+    std::vector<int> to_ints(const Value& v) const {
+        return to_vector(v, [this](const Value& item) { return to_int(item); });
+    }
+    std::vector<std::string> to_texts(const Value& v) const {
+        return to_vector(v, [this](const Value& item) { return to_text(item); });
+    }
+
+    RunEvent run(const Value& line) const;
+    PhaseEvent phase(const Value& line) const;
+    StepEvent step(const Value& line) const;
+    SequenceRecord sequence(const Value& v) const;
+    CandidateRecord candidate(const Value& v) const;
+    ActionRecord action(const Value& v) const;
+
+    const std::string& m_source;
+    int m_line;
+    const std::vector<SequenceRecord>* m_previous;
+};
+
+std::string LineParser::to_text(const Value& v) const {
+    if (v.json.is_string()) return v.json.get<std::string>();
+    if (!v.json.is_object() || !v.json.contains("hex")) wrong_type(v, "a string or {\"hex\": …}");
+    const Value hex = field(v, "hex");
+    if (!hex.json.is_string()) wrong_type(hex, "a string");
+    const std::string& digits = hex.json.get_ref<const std::string&>();
+    if (digits.size() % 2 != 0) fail(hex.where, "odd number of hex digits");
+    const auto nibble = [&](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        fail(hex.where, "not a hex digit");
+    };
+    std::string bytes;
+    for (size_t i = 0; i < digits.size(); i += 2) {
+        bytes += static_cast<char>(nibble(digits[i]) * 16 + nibble(digits[i + 1]));
+    }
+    return bytes;
+}
+
+Event LineParser::parse(const std::string& text) const {
+    const Where root;
+
+    // JSON
+    if (text.find_first_not_of(" \t\r") == std::string::npos) fail(root, "empty line, expected an event");
+    Json json;
+    try {
+        json = Json::parse(text);
+    } catch (const Json::exception& e) {
+        // "[json.exception…] parse error at line 1, column C: why; last read: 'bytes'"
+        const std::string what = e.what();
+        const size_t column = what.find("column");
+        const std::string why = column == std::string::npos ? "" : " at " + what.substr(column);
+        fail(root, "invalid JSON" + why.substr(0, why.find("; last read")));
+    }
+    const Value line{json, root};
+    if (!json.is_object()) wrong_type(line, "a JSON object");
+
+    // header
+    Event event;
+    const Value type = field(line, "type");
+    if (!type.json.is_string()) wrong_type(type, "a string");
+    event.seq = to_u64(field(line, "seq"));
+    event.step = to_int(field(line, "step"), 0);
+
+    // body
+    const std::string& tag = type.json.get_ref<const std::string&>();
+    if (tag == "run") {
+        event.body = run(line);
+    } else if (tag == "phase") {
+        event.body = phase(line);
+    } else if (tag == "step") {
+        event.body = step(line);
+    } else {
+        fail(type.where, "unknown event type \"" + tag + "\"");
+    }
+    return event;
+}
+
+RunEvent LineParser::run(const Value& line) const {
+    RunEvent run;
+    // the version first: a newer file may differ in every other field
+    const Value version = field(line, "format_version");
+    run.format_version = to_int(version);
+    if (run.format_version > kTraceFormatVersion) {
+        fail(version.where, std::to_string(run.format_version) + " is newer than this reader supports (" +
+                                std::to_string(kTraceFormatVersion) + ")");
+    }
+    if (run.format_version < 1) fail(version.where, std::to_string(run.format_version) + " is not a version");
+
+    run.model = to_text(field(line, "model"));
+    run.model_kind = to_text(field(line, "model_kind"));
+    run.model_facts = to_text_map(field(line, "model_facts"));
+    run.backend = to_text(field(line, "backend"));
+    run.prompt = to_text(field(line, "prompt"));
+    run.prompt_tokens = to_ints(field(line, "prompt_tokens"));
+    run.prompt_pieces = to_texts(field(line, "prompt_pieces"));
+    run.strategy = to_text(field(line, "strategy"));
+    run.parameters = to_text_map(field(line, "parameters"));
+    run.chain = to_texts(field(line, "chain"));
+    run.seed = to_u64(field(line, "seed"));
+    return run;
+}
+
+PhaseEvent LineParser::phase(const Value& line) const {
+    PhaseEvent phase;
+    phase.phase = to_text(field(line, "phase"));
+    phase.edge = to_text(field(line, "edge"));
+    phase.tokens = to_int(field(line, "tokens"));
+    if (line.json.contains("duration_ms")) phase.duration_ms = to_double(field(line, "duration_ms"));
+    return phase;
+}
+
+SequenceRecord LineParser::sequence(const Value& v) const {
+    SequenceRecord s;
+    s.id = to_int(field(v, "id"));
+    s.parent = to_int(field(v, "parent"));
+    s.tokens = to_ints(field(v, "tokens"));
+    s.text = to_text(field(v, "text"));
+    s.logprob = to_double(field(v, "logprob"));
+    s.score = to_double(field(v, "score"));
+    s.finished = to_bool(field(v, "finished"));
+    if (!v.json.contains("prefix")) return s;
+
+    // the start that the source sequence of the previous step holds
+    const Value prefix = field(v, "prefix");
+    if (m_previous == nullptr) fail(prefix.where, "refers to the previous step: read the whole file");
+    const SequenceRecord* source = find_source(m_previous, s);
+    if (source == nullptr) {
+        fail(prefix.where,
+             "the previous step has no sequence " + std::to_string(s.parent >= 0 ? s.parent : s.id));
+    }
+    const Value n_tokens = field(prefix, "tokens");
+    const Value n_text = field(prefix, "text");
+    const auto head_tokens = integer(n_tokens, 0, static_cast<int64_t>(source->tokens.size()));
+    const auto head_text = integer(n_text, 0, static_cast<int64_t>(source->text.size()));
+    s.tokens.insert(s.tokens.begin(), source->tokens.begin(), source->tokens.begin() + head_tokens);
+    s.text.insert(0, source->text, 0, static_cast<size_t>(head_text));
+    return s;
+}
+
+CandidateRecord LineParser::candidate(const Value& v) const {
+    if (array(v).size() != 9 && v.json.size() != 11) {
+        fail(v.where, "expected a row of 9 or 11 values, got " + std::to_string(v.json.size()));
+    }
+    const auto item = [&](size_t i) { return Value{v.json[i], v.where.at(i)}; };
+    CandidateRecord c;
+    c.seq = to_int(item(0));
+    c.token = to_int(item(1));
+    c.text = to_text(item(2));
+    c.logit = to_float(item(3));
+    c.probs = to_vector(item(4), [this](const Value& p) { return to_float(p); });
+    c.score = to_double(item(5));
+    c.kept = to_bool(item(6));
+    c.reason = to_text(item(7));
+    c.chosen = to_bool(item(8));
+    if (v.json.size() == 11) {
+        c.confidence = to_optional_float(item(9));
+        c.degeneration_penalty = to_optional_float(item(10));
+    }
+    return c;
+}
+
+ActionRecord LineParser::action(const Value& v) const {
+    ActionRecord a;
+    a.kind = to_text(field(v, "kind"));
+    a.seq = to_int(field(v, "seq"));
+    a.new_seq = to_int(field(v, "new_seq"));
+    a.token = to_int(field(v, "token"));
+    return a;
+}
+
+StepEvent LineParser::step(const Value& line) const {
+    StepEvent step;
+    step.stages = to_texts(field(line, "stages"));
+    step.sequences = to_vector(field(line, "sequences"), [this](const Value& v) { return sequence(v); });
+    step.candidates = to_vector(field(line, "candidates"), [this](const Value& v) { return candidate(v); });
+    step.actions = to_vector(field(line, "actions"), [this](const Value& v) { return action(v); });
+    return step;
+}
+
+}  // namespace
+
+std::string event_to_json_line(const Event& event) { return json_line(event, nullptr); }
+
+Event event_from_json_line(const std::string& line, const std::string& source, int line_number) {
+    return LineParser(source, line_number, nullptr).parse(line);
+}
+
+JsonlTraceWriter::JsonlTraceWriter(const std::string& path) : m_path(path) {
+    m_out.open(path, std::ios::binary | std::ios::trunc);
+    if (!m_out) throw Error(path + ": cannot write: " + std::strerror(errno));
+}
+
+void JsonlTraceWriter::emit(const Event& event) {
+    m_out << json_line(event, &m_last_sequences) << '\n';
+    m_out.flush();
+    if (!m_out) throw Error(m_path + ": cannot write: " + std::strerror(errno));
+    if (const auto* step = std::get_if<StepEvent>(&event.body)) m_last_sequences = step->sequences;
+}
+
+std::vector<Event> read_jsonl_trace(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot read: " + std::strerror(errno));
+
+    std::vector<Event> events;
+    std::optional<size_t> last_step;  // index in events of the last step event
+    const std::vector<SequenceRecord> none;
+    std::string line;
+    int line_number = 0;
+    while (std::getline(in, line)) {
+        ++line_number;
+        // getline stops at the end of the file only when the last line has no newline:
+        // the writer ends every event with one, so that line was cut mid-write.
+        const bool complete = !in.eof();
+        Event event;
+        try {
+            const auto* previous =
+                last_step ? &std::get<StepEvent>(events[*last_step].body).sequences : &none;
+            event = LineParser(path, line_number, previous).parse(line);
+        } catch (const FormatError& e) {
+            if (complete) throw;
+            const std::string problem = std::string(e.what()).substr(line_prefix(path, line_number).size());
+            fail_line(path, line_number,
+                      "truncated last line (no newline: the writer stopped mid-event): " + problem);
+        }
+
+        // trace order: one run event first, then strictly increasing seq
+        const bool is_run = std::holds_alternative<RunEvent>(event.body);
+        if (events.empty() && !is_run) {
+            fail_line(path, line_number,
+                      std::string("the first event must be a run event, got \"") + event_type(event) + "\"");
+        }
+        if (!events.empty() && is_run)
+            fail_line(path, line_number, "a second run event (a trace holds one run)");
+        if (!events.empty() && event.seq <= events.back().seq) {
+            fail_line(path, line_number,
+                      "seq " + std::to_string(event.seq) + " does not increase (previous " +
+                          std::to_string(events.back().seq) + ")");
+        }
+        if (std::holds_alternative<StepEvent>(event.body)) last_step = events.size();
+        events.push_back(std::move(event));
+    }
+    if (in.bad()) throw Error(path + ": cannot read: " + std::strerror(errno));
+    if (events.empty()) fail_line(path, 1, "empty trace: expected a run event");
+    return events;
+}
+
+}  // namespace dlab
