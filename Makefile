@@ -2,11 +2,12 @@
 #   make run    install dependencies, build, start DecodeLab on the embedded default
 #   make test   install dependencies, build, run every test
 #   make bench  build and run the benchmarks (figures for docs/PERFORMANCE.md)
+#   make models regenerate the embedded models in assets/models (about an hour on 2 cores)
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench models clean
 
 all: build
 
@@ -27,6 +28,11 @@ test: build
 
 bench: build
 	bash scripts/bench.sh $(BUILD_DIR)
+
+models: configure
+	bash scripts/install-deps.sh --models
+	cmake --build $(BUILD_DIR) --target decodelab-export
+	bash tools/train/make_models.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -105,10 +105,14 @@ int run_compare(LoadedEngine& engine, const Args& args, const std::string& promp
         return 0;
     }
     std::printf("%-36s %9s %6s %6s %6s  %s\n", "configuration", "score", "length", "dist-1", "dist-2", "text");
-    for (const nlohmann::json& row : rows)
+    for (const nlohmann::json& row : rows) {
+        // one row per configuration: newlines in the text shown as ⏎
+        std::string text = row["text"].get<std::string>();
+        for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) text.replace(at, 1, " ⏎ ");
         std::printf("%-36s %9.4f %6d %6.2f %6.2f  %s\n", row["config"].get<std::string>().c_str(),
                     row["score"].get<double>(), row["length"].get<int>(), row["distinct_1"].get<double>(),
-                    row["distinct_2"].get<double>(), row["text"].get<std::string>().c_str());
+                    row["distinct_2"].get<double>(), text.c_str());
+    }
     return 0;
 }
 

@@ -78,6 +78,12 @@ void GenerationConfig::validate() const {
                number(temperature) + " must be a finite number ≥ 0 (0: always the most likely token)");
     if (!(repetition_penalty > 0.0f) || !std::isfinite(repetition_penalty))
         refuse("--repetition-penalty", number(repetition_penalty) + " must be a finite number > 0 (1: off)");
+    // The penalties are stages of the sampler chain; the search strategies read raw logits,
+    // so accepting them there would silently change nothing.
+    if (strategy != StrategyKind::Sample && repetition_penalty != 1.0f)
+        refuse("--repetition-penalty", "applies to sampling only (a stage of the sampler chain): add --strategy sample");
+    if (strategy != StrategyKind::Sample && no_repeat_ngram_size != 0)
+        refuse("--no-repeat-ngram-size", "applies to sampling only (a stage of the sampler chain): add --strategy sample");
     if (!std::isfinite(length_penalty))
         refuse("--length-penalty", number(length_penalty) + " must be finite");
 

@@ -119,6 +119,7 @@ private slots:
         QTest::newRow("max-new-tokens") << QStringList{"--max-new-tokens", "1000"} << "context length";
         QTest::newRow("chain") << QStringList{"--strategy", "sample", "--chain", "top_k,warp"} << "unknown chain stage";
         QTest::newRow("strategy") << QStringList{"--strategy", "magic"} << "--strategy";
+        QTest::newRow("penalty-without-sampling") << QStringList{"--repetition-penalty", "1.2"} << "--strategy sample";
         QTest::newRow("early-stopping") << QStringList{"--strategy", "beam", "--early-stopping", "maybe"}
                                         << "--early-stopping";
     }

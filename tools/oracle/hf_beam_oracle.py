@@ -39,7 +39,9 @@ from transformers.generation.beam_search import BeamSearchScorer
 
 PINNED_TRANSFORMERS = "4.38.2"
 EOS_ID, PAD_ID, BOS_ID = 2, 0, 1
-DEFAULT_PROMPTS = ["Once upon a time", "The little dog was sad because"]
+DEFAULT_PROMPTS = ["Once upon a time", "The little dog was sad because",
+                   # a story's last line, so that EOS competes within a few tokens
+                   "They played together until the sun went down. From that day on, they were"]
 NUM_BEAMS = (2, 4)
 LENGTH_PENALTIES = (0.5, 1.0, 2.0)
 EARLY_STOPPING = (True, False, "never")
