@@ -85,7 +85,8 @@ public:
     }
     // Decides the step; `probe_results` answers probes() in order.
     virtual StepDecision step(StepInput& input, const std::vector<ProbeResult>& probe_results) = 0;
-    // After the last step: the sequences to return, best first (at most
+    // After the last step: the sequences to return, best first — except parallel sampling,
+    // which returns its samples in sequence order as Hugging Face does (at most
     // num_return_sequences); `live` holds the sequences still running.
     virtual std::vector<SequenceRecord> results(const std::vector<SequenceState>& live) = 0;
 };

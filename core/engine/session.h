@@ -26,7 +26,7 @@ struct SessionOptions {
 
 struct GenerationResult {
     std::vector<int> prompt_tokens;           // including BOS when the vocabulary adds it
-    std::vector<SequenceRecord> sequences;    // returned sequences, best first
+    std::vector<SequenceRecord> sequences;    // returned sequences, best first (samples: in order)
     std::string stop_reason;                  // "eos" | "max_new_tokens" | "done"
     double prefill_seconds = 0.0;
     double decode_seconds = 0.0;
