@@ -3,9 +3,11 @@
 // the CUDA backend implement it; the Session and the strategies only see this.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "kv/kv_cache.h"
 #include "model/config.h"
 #include "model/weights.h"
 
@@ -42,6 +44,17 @@ public:
     // id outside the vocabulary or a sequence that would outgrow its cache.
     virtual std::vector<SequenceOutput> forward(const std::vector<SequenceInput>& batch,
                                                 const ForwardOptions& options = {}) = 0;
+
+    // Empty when the KV cache has room for the batch, else a sentence saying what is short
+    // (the session stops the run with that reason instead of failing mid-pass).
+    virtual std::string check_forward(const std::vector<SequenceInput>& batch) const {
+        (void)batch;
+        return {};
+    }
+    // Receives every KV cache operation; nullptr stops the reports. Backends without a
+    // KV cache (table models) have nothing to report.
+    virtual void set_kv_observer(KvObserver* observer) { (void)observer; }
+    virtual std::optional<KvStatsEvent> kv_stats() const { return std::nullopt; }
 
     virtual int sequence_length(int seq_id) const = 0;
     virtual void fork_sequence(int src_id, int dst_id) = 0;

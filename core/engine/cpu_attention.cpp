@@ -7,31 +7,39 @@
 
 namespace dlab {
 
-void prefill_attention(const ModelConfig& config, const KvCache& cache, int layer, int seq,
-                       int start_pos, const RowMatrix& q, RowMatrix& out) {
+void prefill_attention(const ModelConfig& config, const KvWindow& window, const std::vector<KvSegment>& past,
+                       int first_pos, const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out) {
     const int head_dim = config.head_dim();
+    const int kv_dim = config.kv_dim();
     const int n_queries = static_cast<int>(q.rows());
-    const int n_keys = start_pos + n_queries;
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
     out.resize(n_queries, config.n_heads * head_dim);
 
-    // gather K, V of this sequence into contiguous matrices
-    RowMatrix keys(n_keys, config.kv_dim());    // [n_keys][kv_dim]
-    RowMatrix values(n_keys, config.kv_dim());  // [n_keys][kv_dim]
-    for (int p = 0; p < n_keys; ++p) {
-        keys.row(p) = Eigen::Map<const Eigen::RowVectorXf>(cache.key(layer, seq, p), config.kv_dim());
-        values.row(p) = Eigen::Map<const Eigen::RowVectorXf>(cache.value(layer, seq, p), config.kv_dim());
-    }
+    // gather the stored past and this block into contiguous K, V   [n_keys][kv_dim]
+    int n_past = 0;
+    for (const KvSegment& s : past) n_past += s.length;
+    const int n_keys = n_past + n_queries;
+    RowMatrix keys(n_keys, kv_dim), values(n_keys, kv_dim);
+    std::vector<int> key_pos(n_keys);  // [n_keys]
+    int row = 0;
+    for (const KvSegment& s : past)
+        for (int i = 0; i < s.length; ++i, ++row) {
+            keys.row(row) = Eigen::Map<const Eigen::RowVectorXf>(s.keys + static_cast<size_t>(i) * kv_dim, kv_dim);
+            values.row(row) = Eigen::Map<const Eigen::RowVectorXf>(s.values + static_cast<size_t>(i) * kv_dim, kv_dim);
+            key_pos[row] = s.first_pos + i;
+        }
+    keys.bottomRows(n_queries) = k;
+    values.bottomRows(n_queries) = v;
+    for (int i = 0; i < n_queries; ++i) key_pos[n_past + i] = first_pos + i;
 
 #pragma omp parallel for schedule(static)
     for (int h = 0; h < config.n_heads; ++h) {
         const int kv_col = (h / config.group_size()) * head_dim;
-        // scores S = Q Kᵀ / √d with the causal mask   [n_queries][n_keys]
-        RowMatrix scores = (q.middleCols(h * head_dim, head_dim) *
-                            keys.middleCols(kv_col, head_dim).transpose()) * scale;
+        // scores S = Q Kᵀ / √d, masked to what each query's window shows   [n_queries][n_keys]
+        RowMatrix scores = (q.middleCols(h * head_dim, head_dim) * keys.middleCols(kv_col, head_dim).transpose()) * scale;
         for (int i = 0; i < n_queries; ++i) {
-            const int visible = start_pos + i + 1;
-            for (int j = visible; j < n_keys; ++j) scores(i, j) = -std::numeric_limits<float>::infinity();
+            for (int j = 0; j < n_keys; ++j)
+                if (!window.visible(first_pos + i, key_pos[j])) scores(i, j) = -std::numeric_limits<float>::infinity();
             softmax(scores.row(i).data(), n_keys);
         }
         // O = P V   [n_queries][head_dim]
@@ -39,33 +47,38 @@ void prefill_attention(const ModelConfig& config, const KvCache& cache, int laye
     }
 }
 
-void decode_attention(const ModelConfig& config, const KvCache& cache, int layer,
-                      const std::vector<int>& seqs, const std::vector<int>& positions,
-                      const RowMatrix& q, RowMatrix& out) {
+void decode_attention(const ModelConfig& config, const KvWindow& window,
+                      const std::vector<std::vector<KvSegment>>& past, const std::vector<int>& positions,
+                      const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out) {
     const int head_dim = config.head_dim();
+    const int kv_dim = config.kv_dim();
     const int n_rows = static_cast<int>(q.rows());
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
     out.resize(n_rows, config.n_heads * head_dim);
+    using ConstVector = Eigen::Map<const Eigen::VectorXf>;
 
 #pragma omp parallel for collapse(2) schedule(static)
     for (int r = 0; r < n_rows; ++r) {
         for (int h = 0; h < config.n_heads; ++h) {
-            const int n_keys = positions[r] + 1;
             const int kv_col = (h / config.group_size()) * head_dim;
-            const Eigen::Map<const Eigen::VectorXf> query(q.row(r).data() + h * head_dim, head_dim);
-            // scores over every cached position of this sequence
-            std::vector<float> scores(n_keys);
-            for (int p = 0; p < n_keys; ++p) {
-                const Eigen::Map<const Eigen::VectorXf> key(cache.key(layer, seqs[r], p) + kv_col, head_dim);
-                scores[p] = query.dot(key) * scale;
-            }
-            softmax(scores.data(), n_keys);
+            const ConstVector query(q.row(r).data() + h * head_dim, head_dim);
+            // scores over the visible stored positions, segment by segment (block by block), then its own key
+            std::vector<float> scores;
+            std::vector<const float*> value_rows;
+            for (const KvSegment& s : past[r])
+                for (int i = 0; i < s.length; ++i) {
+                    if (!window.visible(positions[r], s.first_pos + i)) continue;
+                    const size_t at = static_cast<size_t>(i) * kv_dim + kv_col;
+                    scores.push_back(query.dot(ConstVector(s.keys + at, head_dim)) * scale);
+                    value_rows.push_back(s.values + at);
+                }
+            scores.push_back(query.dot(ConstVector(k.row(r).data() + kv_col, head_dim)) * scale);
+            value_rows.push_back(v.row(r).data() + kv_col);
+            softmax(scores.data(), static_cast<int>(scores.size()));
             // weighted sum of values
             Eigen::Map<Eigen::VectorXf> head_out(out.row(r).data() + h * head_dim, head_dim);
             head_out.setZero();
-            for (int p = 0; p < n_keys; ++p)
-                head_out += scores[p] *
-                            Eigen::Map<const Eigen::VectorXf>(cache.value(layer, seqs[r], p) + kv_col, head_dim);
+            for (size_t p = 0; p < scores.size(); ++p) head_out += scores[p] * ConstVector(value_rows[p], head_dim);
         }
     }
 }

@@ -1,6 +1,8 @@
-// Causal grouped-query attention over the KV cache, in its two phases:
-// prefill (one sequence, a block of queries, matrix form) and decode (one query per
-// sequence for several sequences, read position by position through the cache).
+// Causal grouped-query attention in its two phases: prefill (one sequence, a block of
+// queries, matrix form) and decode (one query per sequence for several sequences). Both
+// attend to the positions stored in the KV cache before this pass — given as segments,
+// which for the paged cache is the walk along the block table — and to this pass's own
+// keys and values, which are stored only afterwards. The window decides visibility.
 #pragma once
 
 #include <vector>
@@ -11,15 +13,15 @@
 
 namespace dlab {
 
-// Queries at positions start_pos … start_pos+n−1 of `seq` attend to cache positions
-// 0 … their own. q, out: [n][n_heads·head_dim]; the cache already holds this block's K, V.
-void prefill_attention(const ModelConfig& config, const KvCache& cache, int layer, int seq,
-                       int start_pos, const RowMatrix& q, RowMatrix& out);
+// Queries at positions first_pos … first_pos+n−1 of one sequence.
+// q, out: [n][n_heads·head_dim]; k, v: [n][kv_dim] (this block's); past: stored positions < first_pos
+void prefill_attention(const ModelConfig& config, const KvWindow& window, const std::vector<KvSegment>& past,
+                       int first_pos, const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out);
 
-// Row r is the newest position of sequence seqs[r], at positions[r].
-// q, out: [n_rows][n_heads·head_dim]; seqs, positions: [n_rows]
-void decode_attention(const ModelConfig& config, const KvCache& cache, int layer,
-                      const std::vector<int>& seqs, const std::vector<int>& positions,
-                      const RowMatrix& q, RowMatrix& out);
+// Row r is the newest position of its sequence, at positions[r]; past[r] its stored positions before it.
+// q, out: [n_rows][n_heads·head_dim]; k, v: [n_rows][kv_dim]; past, positions: [n_rows]
+void decode_attention(const ModelConfig& config, const KvWindow& window,
+                      const std::vector<std::vector<KvSegment>>& past, const std::vector<int>& positions,
+                      const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out);
 
 }  // namespace dlab

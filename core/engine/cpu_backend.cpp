@@ -6,15 +6,12 @@
 #include "common/error.h"
 #include "engine/cpu_attention.h"
 #include "engine/cpu_kernels.h"
-#include "kv/contiguous_kv_cache.h"
+#include "kv/make_kv_cache.h"
 
 namespace dlab {
 
-CpuBackend::CpuBackend(const ModelConfig& config, const ModelWeights& weights, int max_seq_len)
-    : m_config(config),
-      m_weights(weights),
-      m_cache(std::make_unique<ContiguousKvCache>(config.n_layers, config.kv_dim(),
-                                                  max_seq_len > 0 ? max_seq_len : config.context_length)) {}
+CpuBackend::CpuBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv)
+    : m_config(config), m_weights(weights), m_cache(make_kv_cache(kv, config)) {}
 
 void CpuBackend::check_tokens(const SequenceInput& input) const {
     if (input.tokens.empty())
@@ -33,11 +30,9 @@ std::vector<SequenceOutput> CpuBackend::forward(const std::vector<SequenceInput>
         check_tokens(input);
         if (!seen.insert(input.seq_id).second)
             throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " appears twice in one batch");
-        if (!m_cache->can_append(input.seq_id, static_cast<int>(input.tokens.size())))
-            throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " at length " +
-                                  std::to_string(m_cache->length(input.seq_id)) + " has no room for " +
-                                  std::to_string(input.tokens.size()) + " more positions in the KV cache");
     }
+    const std::string shortage = check_forward(batch);
+    if (!shortage.empty()) throw InvalidArgument("forward: " + shortage);
 
     std::vector<SequenceOutput> outputs(batch.size());
     std::vector<SequenceInput> decode_inputs;
@@ -57,11 +52,28 @@ std::vector<SequenceOutput> CpuBackend::forward(const std::vector<SequenceInput>
     return outputs;
 }
 
+std::string CpuBackend::check_forward(const std::vector<SequenceInput>& batch) const {
+    std::vector<std::pair<int, int>> appends;
+    for (const SequenceInput& input : batch) {
+        const int n_new = static_cast<int>(input.tokens.size());
+        const int length = m_cache->length(input.seq_id);
+        if (length + n_new > m_config.context_length)
+            return "sequence " + std::to_string(input.seq_id) + " at length " + std::to_string(length) +
+                   " has no room for " + std::to_string(n_new) + " more positions in the model's context of " +
+                   std::to_string(m_config.context_length);
+        appends.emplace_back(input.seq_id, n_new);
+    }
+    return m_cache->check_append(appends);
+}
+
 SequenceOutput CpuBackend::prefill(const SequenceInput& input, const ForwardOptions& options) {
-    const int n = static_cast<int>(input.tokens.size());
-    const int start = m_cache->append(input.seq_id, n);
-    RowBatch rows{input.tokens, std::vector<int>(n, input.seq_id), std::vector<int>(n)};
-    for (int i = 0; i < n; ++i) rows.positions[i] = start + i;
+    // a stored prefix (prefix caching) is skipped unless every position's output is wanted
+    const bool reuse_prefix = !options.all_logits && !options.hidden;
+    const KvAppendResult appended = m_cache->append(input.seq_id, input.tokens, reuse_prefix);
+    const int n = static_cast<int>(input.tokens.size()) - appended.n_cached;
+    RowBatch rows{std::vector<int>(input.tokens.begin() + appended.n_cached, input.tokens.end()),
+                  std::vector<int>(n, input.seq_id), std::vector<int>(n)};
+    for (int i = 0; i < n; ++i) rows.positions[i] = appended.first_pos + appended.n_cached + i;
 
     RowMatrix hidden;  // [n][dim]
     run_layers(rows, input.seq_id, hidden);
@@ -83,7 +95,7 @@ std::vector<SequenceOutput> CpuBackend::decode(const std::vector<SequenceInput>&
         rows.tokens[i] = inputs[i].tokens[0];
         rows.seqs[i] = inputs[i].seq_id;
     }
-    for (int i = 0; i < n; ++i) rows.positions[i] = m_cache->append(inputs[i].seq_id, 1);
+    for (int i = 0; i < n; ++i) rows.positions[i] = m_cache->append(inputs[i].seq_id, inputs[i].tokens).first_pos;
 
     RowMatrix hidden;  // [n][dim]
     run_layers(rows, std::nullopt, hidden);
@@ -121,17 +133,8 @@ void CpuBackend::run_layers(const RowBatch& rows, std::optional<int> prefill_seq
         apply_rope(q, rows.positions, c.head_dim(), c.rope_freq_base);
         apply_rope(k, rows.positions, c.head_dim(), c.rope_freq_base);
 
-        // store this step's keys and values in the cache
-        for (int i = 0; i < n; ++i) {
-            Eigen::Map<Eigen::RowVectorXf>(m_cache->key(l, rows.seqs[i], rows.positions[i]), c.kv_dim()) = k.row(i);
-            Eigen::Map<Eigen::RowVectorXf>(m_cache->value(l, rows.seqs[i], rows.positions[i]), c.kv_dim()) = v.row(i);
-        }
-
-        // causal grouped-query attention   attn: [n][n_heads·hd]
-        if (prefill_seq)
-            prefill_attention(c, *m_cache, l, *prefill_seq, rows.positions[0], q, attn);
-        else
-            decode_attention(c, *m_cache, l, rows.seqs, rows.positions, q, attn);
+        // causal grouped-query attention over the cache, then this pass's keys and values into it
+        attend_and_store(l, rows, prefill_seq, q, k, v, attn);
 
         // output projection and residual
         matmul_transposed(attn, w.wo, proj);
@@ -148,6 +151,31 @@ void CpuBackend::run_layers(const RowBatch& rows, std::optional<int> prefill_seq
 
     // final norm
     rms_norm(x, m_weights.output_norm, c.rms_eps, hidden);
+}
+
+void CpuBackend::attend_and_store(int layer, const RowBatch& rows, std::optional<int> prefill_seq, const RowMatrix& q,
+                                  const RowMatrix& k, const RowMatrix& v, RowMatrix& attn) {
+    const int n = static_cast<int>(rows.tokens.size());
+    const int kv_dim = m_config.kv_dim();
+
+    // attention: the stored positions before each row, and this pass's own keys and values
+    if (prefill_seq) {
+        m_past.resize(1);
+        m_cache->past(layer, *prefill_seq, rows.positions[0], m_past[0]);
+        prefill_attention(m_config, m_cache->window(), m_past[0], rows.positions[0], q, k, v, attn);
+    } else {
+        m_past.resize(n);
+        for (int i = 0; i < n; ++i) m_cache->past(layer, rows.seqs[i], rows.positions[i], m_past[i]);
+        decode_attention(m_config, m_cache->window(), m_past, rows.positions, q, k, v, attn);
+    }
+
+    // store only after every read: a ring slot or a block may be reused in place
+    for (int i = 0; i < n; ++i) {
+        float* key = m_cache->key_slot(layer, rows.seqs[i], rows.positions[i]);
+        if (!key) continue;  // already outside the sliding window
+        Eigen::Map<Eigen::RowVectorXf>(key, kv_dim) = k.row(i);
+        Eigen::Map<Eigen::RowVectorXf>(m_cache->value_slot(layer, rows.seqs[i], rows.positions[i]), kv_dim) = v.row(i);
+    }
 }
 
 }  // namespace dlab

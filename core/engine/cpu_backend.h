@@ -6,19 +6,23 @@
 
 #include "engine/backend.h"
 #include "kv/kv_cache.h"
+#include "kv/kv_config.h"
 
 namespace dlab {
 
 class CpuBackend final : public Backend {
 public:
-    // `config` and `weights` must outlive the backend. Sequences get a contiguous cache of
-    // max_seq_len positions (0: the model's context length).
-    CpuBackend(const ModelConfig& config, const ModelWeights& weights, int max_seq_len = 0);
+    // `config` and `weights` must outlive the backend. Throws InvalidArgument for a KV
+    // configuration that does not fit the model.
+    CpuBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv = {});
 
     std::string name() const override { return "cpu"; }
     const ModelConfig& config() const override { return m_config; }
     std::vector<SequenceOutput> forward(const std::vector<SequenceInput>& batch,
                                         const ForwardOptions& options = {}) override;
+    std::string check_forward(const std::vector<SequenceInput>& batch) const override;
+    void set_kv_observer(KvObserver* observer) override { m_cache->set_observer(observer); }
+    std::optional<KvStatsEvent> kv_stats() const override { return m_cache->stats(); }
     int sequence_length(int seq_id) const override { return m_cache->length(seq_id); }
     void fork_sequence(int src_id, int dst_id) override { m_cache->fork(src_id, dst_id); }
     void truncate_sequence(int seq_id, int length) override { m_cache->truncate(seq_id, length); }
@@ -39,11 +43,15 @@ private:
     // Runs every layer over `rows`, leaving the final-normed hidden states in `hidden`
     // [n_rows][dim]. A prefill_seq selects prefill attention over that one sequence.
     void run_layers(const RowBatch& rows, std::optional<int> prefill_seq, RowMatrix& hidden);
+    // Attention of one layer over the stored past and this pass's k, v; then stores k, v.
+    void attend_and_store(int layer, const RowBatch& rows, std::optional<int> prefill_seq, const RowMatrix& q,
+                          const RowMatrix& k, const RowMatrix& v, RowMatrix& attn);
     void check_tokens(const SequenceInput& input) const;
 
     const ModelConfig& m_config;
     const ModelWeights& m_weights;
     std::unique_ptr<KvCache> m_cache;
+    std::vector<std::vector<KvSegment>> m_past;  // [rows][segments]: what each row's sequence has stored
 };
 
 }  // namespace dlab

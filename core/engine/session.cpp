@@ -56,6 +56,15 @@ std::map<std::string, std::string> parameters_of(const GenerationConfig& c) {
     return p;
 }
 
+PhaseEvent phase_event(const char* phase, const char* edge, int tokens, std::optional<double> duration_ms = {}) {
+    PhaseEvent event;
+    event.phase = phase;
+    event.edge = edge;
+    event.tokens = tokens;
+    event.duration_ms = duration_ms;
+    return event;
+}
+
 // [rows + 1][dim]: `matrix` with `row` appended.
 RowMatrix append_row(const RowMatrix& matrix, const Vector& row) {
     RowMatrix out(matrix.rows() + 1, row.size());
@@ -98,10 +107,19 @@ Session::Session(Backend& backend, const TextCodec& codec, GenerationConfig conf
                               " tokens but the model's has " + std::to_string(m_backend.config().vocab_size));
 }
 
-Session::~Session() { release_all(); }
+Session::~Session() {
+    release_all();
+    m_backend.set_kv_observer(nullptr);
+}
 
 void Session::emit(int step, decltype(Event::body) body) {
     if (m_sink) m_sink->emit(Event{m_event_seq++, step, std::move(body)});
+}
+
+void Session::on_kv_event(const KvEvent& event) { emit(m_step, event); }
+
+void Session::emit_kv_stats() {
+    if (std::optional<KvStatsEvent> stats = m_backend.kv_stats()) emit(m_step, std::move(*stats));
 }
 
 std::string Session::text_of(const std::vector<int>& tokens) const {
@@ -115,9 +133,11 @@ std::string Session::text_of(const std::vector<int>& tokens) const {
 }
 
 void Session::start(const std::string& prompt) {
-    // a fresh run: same seed, same draws
+    // a fresh run: same seed, same draws; what a previous run left is freed unreported
+    m_backend.set_kv_observer(nullptr);
     release_all();
     m_result = {};
+    m_kv_shortage.clear();
     m_step = 0;
     m_event_seq = 0;
     m_next_sequence_id = 1;
@@ -159,9 +179,14 @@ void Session::start(const std::string& prompt) {
     if (m_config.strategy == StrategyKind::Sample) run.chain = m_config.chain_stages();
     run.seed = m_config.seed;
     emit(0, run);
+    if (m_sink) m_backend.set_kv_observer(this);
+
+    // the prompt must fit the KV cache before anything is computed
+    const std::string shortage = m_backend.check_forward({{0, m_prompt}});
+    if (!shortage.empty()) throw InvalidArgument("prompt of " + std::to_string(n_prompt) + " tokens: " + shortage);
 
     // prefill: the whole prompt in one batched pass
-    emit(0, PhaseEvent{"prefill", "begin", n_prompt, std::nullopt});
+    emit(0, phase_event("prefill", "begin", n_prompt));
     ForwardOptions options;
     options.hidden = m_strategy->needs_hidden();
     const auto start = Clock::now();
@@ -178,8 +203,9 @@ void Session::start(const std::string& prompt) {
     m_live = {std::move(root)};
     std::optional<double> duration;
     if (m_options.record_timings) duration = m_result.prefill_seconds * 1e3;
-    emit(0, PhaseEvent{"prefill", "end", n_prompt, duration});
-    emit(0, PhaseEvent{"decode", "begin", 0, std::nullopt});
+    emit(0, phase_event("prefill", "end", n_prompt, duration));
+    emit_kv_stats();
+    emit(0, phase_event("decode", "begin", 0));
 }
 
 std::vector<ProbeResult> Session::run_probes(const std::vector<Probe>& probes) {
@@ -191,6 +217,11 @@ std::vector<ProbeResult> Session::run_probes(const std::vector<Probe>& probes) {
         results[i].probe_seq = m_next_sequence_id++;
         m_backend.fork_sequence(probes[i].seq, results[i].probe_seq);
         batch.push_back({results[i].probe_seq, {probes[i].token}});
+    }
+    m_kv_shortage = m_backend.check_forward(batch);
+    if (!m_kv_shortage.empty()) {
+        for (const ProbeResult& probe : results) m_backend.free_sequence(probe.probe_seq);
+        return {};
     }
     ForwardOptions options;
     options.hidden = true;
@@ -220,10 +251,17 @@ bool Session::step() {
 
     // look-ahead probes (contrastive search), then the strategy's decision
     std::vector<ProbeResult> probe_results = run_probes(m_strategy->probes(input));
+    if (!m_kv_shortage.empty()) {
+        --m_step;
+        finish("kv_exhausted", m_kv_shortage);
+        return false;
+    }
     const StepDecision decision = m_strategy->step(input, probe_results);
     apply(decision, probe_results);
 
-    if (m_live.empty())
+    if (!m_kv_shortage.empty())
+        finish("kv_exhausted", m_kv_shortage);
+    else if (m_live.empty())
         finish("eos");
     else if (decision.done)
         finish("done");
@@ -304,8 +342,10 @@ void Session::apply(const StepDecision& decision, std::vector<ProbeResult>& prob
     for (const ProbeResult& probe : probe_results)
         if (!adopted.count(probe.probe_seq)) m_backend.free_sequence(probe.probe_seq);
 
-    // decode: one pass for every sequence that lives on (not needed after the last step)
-    if (!last_step && !batch.empty()) {
+    // decode: one pass for every sequence that lives on (not needed after the last step),
+    // unless the KV cache cannot hold it: then the run stops here with what it has
+    if (!last_step && !batch.empty()) m_kv_shortage = m_backend.check_forward(batch);
+    if (!last_step && !batch.empty() && m_kv_shortage.empty()) {
         ForwardOptions options;
         options.hidden = keep_hidden;
         const auto start = Clock::now();
@@ -334,18 +374,25 @@ void Session::apply(const StepDecision& decision, std::vector<ProbeResult>& prob
         event.sequences.push_back({s.id, s.parent, s.tokens, text_of(s.tokens), s.logprob, s.score, false});
     m_live = std::move(next);
     emit(m_step, std::move(event));
+    emit_kv_stats();
 }
 
-void Session::finish(const std::string& reason) {
+void Session::finish(const std::string& reason, const std::string& detail) {
     m_result.stop_reason = reason;
+    m_result.stop_detail = detail;
     m_result.sequences = m_strategy->results(m_live);
     for (SequenceRecord& r : m_result.sequences) r.text = text_of(r.tokens);
     int generated = 0;
     for (const SequenceRecord& r : m_result.sequences) generated += static_cast<int>(r.tokens.size());
+    release_all();
+    emit_kv_stats();
+    m_backend.set_kv_observer(nullptr);
     std::optional<double> duration;
     if (m_options.record_timings) duration = m_result.decode_seconds * 1e3;
-    emit(m_step, PhaseEvent{"decode", "end", generated, duration});
-    release_all();
+    PhaseEvent end = phase_event("decode", "end", generated, duration);
+    end.stop_reason = reason;
+    end.detail = detail;
+    emit(m_step, std::move(end));
 }
 
 void Session::release_all() {

@@ -27,7 +27,8 @@ struct SessionOptions {
 struct GenerationResult {
     std::vector<int> prompt_tokens;           // including BOS when the vocabulary adds it
     std::vector<SequenceRecord> sequences;    // returned sequences, best first (samples: in order)
-    std::string stop_reason;                  // "eos" | "max_new_tokens" | "done"
+    std::string stop_reason;                  // "eos" | "max_new_tokens" | "done" | "kv_exhausted"
+    std::string stop_detail;                  // kv_exhausted: what the cache was short of
     double prefill_seconds = 0.0;
     double decode_seconds = 0.0;
     int decode_passes = 0;                    // forward passes after the prefill
@@ -40,13 +41,13 @@ struct GenerationResult {
     const std::string& text() const;
 };
 
-class Session {
+class Session final : private KvObserver {
 public:
     // `backend`, `codec` and `sink` must outlive the session. Throws InvalidArgument for
     // an invalid config or a codec that does not match the backend's vocabulary.
     Session(Backend& backend, const TextCodec& codec, GenerationConfig config, TraceSink* sink = nullptr,
             SessionOptions options = {});
-    ~Session();
+    ~Session() override;
 
     // Encodes and prefills the prompt. Throws InvalidArgument when prompt plus
     // max_new_tokens do not fit the model's context.
@@ -63,10 +64,12 @@ public:
 
 private:
     void emit(int step, decltype(Event::body) body);
+    void on_kv_event(const KvEvent& event) override;
+    void emit_kv_stats();
     std::string text_of(const std::vector<int>& tokens) const;
     std::vector<ProbeResult> run_probes(const std::vector<Probe>& probes);
     void apply(const StepDecision& decision, std::vector<ProbeResult>& probe_results);
-    void finish(const std::string& reason);
+    void finish(const std::string& reason, const std::string& detail = {});
     void release_all();
 
     Backend& m_backend;
@@ -82,6 +85,7 @@ private:
     std::vector<int> m_prompt;
     std::vector<SequenceState> m_live;
     GenerationResult m_result;
+    std::string m_kv_shortage;  // set when the cache cannot hold the next pass
 };
 
 }  // namespace dlab

@@ -7,6 +7,8 @@ const char* event_type(const Event& event) {
         const char* operator()(const RunEvent&) const { return "run"; }
         const char* operator()(const PhaseEvent&) const { return "phase"; }
         const char* operator()(const StepEvent&) const { return "step"; }
+        const char* operator()(const KvEvent&) const { return "kv"; }
+        const char* operator()(const KvStatsEvent&) const { return "kv_stats"; }
     };
     return std::visit(Tag{}, event.body);
 }

@@ -10,9 +10,11 @@
 #include <variant>
 #include <vector>
 
+#include "trace/kv_events.h"
+
 namespace dlab {
 
-constexpr int kTraceFormatVersion = 1;
+constexpr int kTraceFormatVersion = 2;
 
 // The run: what was decoded with what. Parameters are strings as given (kebab-case keys).
 struct RunEvent {
@@ -37,6 +39,8 @@ struct PhaseEvent {
     std::string edge;   // "begin" | "end"
     int tokens = 0;     // prefill: prompt tokens; decode end: tokens generated
     std::optional<double> duration_ms;
+    std::string stop_reason;  // decode end: "eos" | "max_new_tokens" | "done" | "kv_exhausted"
+    std::string detail;       // decode end: a sentence on why, when the run stopped early
 };
 
 // A live or just-finished sequence (a beam is a sequence).
@@ -83,10 +87,10 @@ struct StepEvent {
 struct Event {
     uint64_t seq = 0;  // monotonic within a trace
     int step = 0;      // decode step (0 during the run header and prefill)
-    std::variant<RunEvent, PhaseEvent, StepEvent> body;
+    std::variant<RunEvent, PhaseEvent, StepEvent, KvEvent, KvStatsEvent> body;
 };
 
-// The type tag used in JSON ("run", "phase", "step").
+// The type tag used in JSON ("run", "phase", "step", "kv", "kv_stats").
 const char* event_type(const Event& event);
 
 }  // namespace dlab

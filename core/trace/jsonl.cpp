@@ -3,7 +3,8 @@
 // that are not UTF-8 kept as hex, and in a file each sequence's tokens and text written as
 // what it adds to its source in the previous step (so a long run grows linearly, not
 // quadratically). Reading: every value is type-checked before use, so a damaged file is one
-// FormatError "PATH:LINE: …" and never undefined behaviour.
+// FormatError "PATH:LINE: …" and never undefined behaviour. The KV cache events are
+// written and read in jsonl_kv.cpp.
 #include "trace/jsonl.h"
 
 #include <algorithm>
@@ -11,27 +12,15 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <limits>
-#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "common/error.h"
+#include "trace/jsonl_detail.h"
 
-namespace dlab {
+namespace dlab::jsonl {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
 // ---- writing ----
-
-// JSON has no NaN or infinities; they travel as strings. +0 is written 0 (pruned
-// candidates' probabilities are a trace's most common number).
-Json double_value(double value) {
-    if (std::isnan(value)) return "nan";
-    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-    if (value == 0.0 && !std::signbit(value)) return 0;
-    return value;
-}
 
 // A float goes out as the double nearest its shortest round-trip decimal, so the line
 // shows "0.1" rather than the 17 digits of double(0.1f). Narrowing that double back must
@@ -84,30 +73,6 @@ bool is_utf8(std::string_view text) {
     return true;
 }
 
-// Valid UTF-8 is a plain JSON string. Anything else (a byte token can be half a
-// character) becomes {"text": shown with U+FFFD per bad byte, "hex": the exact bytes}.
-Json text_value(const std::string& text) {
-    if (is_utf8(text)) return text;
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string shown;
-    std::string hex;
-    for (size_t at = 0; at < text.size();) {
-        const size_t length = utf8_length(text, at);
-        if (length == 0) {
-            shown += "\xEF\xBF\xBD";
-            at += 1;
-        } else {
-            shown.append(text, at, length);
-            at += length;
-        }
-    }
-    for (const char c : text) {
-        hex += kDigits[static_cast<unsigned char>(c) >> 4];
-        hex += kDigits[static_cast<unsigned char>(c) & 0xF];
-    }
-    return Json{{"text", shown}, {"hex", hex}};
-}
-
 template <typename T, typename F>
 Json array_of(const std::vector<T>& values, F convert) {
     Json array = Json::array();
@@ -149,6 +114,8 @@ void put_phase(Json& line, const PhaseEvent& phase) {
     line["edge"] = text_value(phase.edge);
     line["tokens"] = phase.tokens;
     if (phase.duration_ms) line["duration_ms"] = double_value(*phase.duration_ms);
+    if (!phase.stop_reason.empty()) line["stop_reason"] = text_value(phase.stop_reason);
+    if (!phase.detail.empty()) line["detail"] = text_value(phase.detail);
 }
 
 // The sequence of the previous step that `s` continues: its parent when forked this
@@ -236,20 +203,12 @@ std::string json_line(const Event& event, const std::vector<SequenceRecord>* pre
     if (const auto* run = std::get_if<RunEvent>(&event.body)) put_run(line, *run);
     if (const auto* phase = std::get_if<PhaseEvent>(&event.body)) put_phase(line, *phase);
     if (const auto* step = std::get_if<StepEvent>(&event.body)) put_step(line, *step, previous);
+    if (const auto* kv = std::get_if<KvEvent>(&event.body)) put_kv(line, *kv);
+    if (const auto* stats = std::get_if<KvStatsEvent>(&event.body)) put_kv_stats(line, *stats);
     return line.dump();
 }
 
 // ---- reading ----
-
-// Where a value sits in the line ("candidates[3][4]"); formatted only for an error.
-struct Where {
-    const Where* parent = nullptr;
-    const char* key = nullptr;  // null: an array element
-    size_t index = 0;
-
-    Where at(const char* child) const { return {this, child, 0}; }
-    Where at(size_t child) const { return {this, nullptr, child}; }
-};
 
 std::string where_text(const Where* where) {
     if (where->parent == nullptr) return "";  // the line itself
@@ -258,127 +217,96 @@ std::string where_text(const Where* where) {
     return text.empty() ? where->key : text + "." + where->key;
 }
 
-// A JSON value and where it sits; `where.parent` must outlive it.
-struct Value {
-    const Json& json;
-    Where where;
-};
-
 std::string line_prefix(const std::string& source, int line_number) {
     return source + ":" + std::to_string(line_number) + ": ";
 }
 
-[[noreturn]] void fail_line(const std::string& source, int line_number, const std::string& problem) {
+}  // namespace
+
+// ---- shared with jsonl_kv.cpp (jsonl_detail.h): value encoders and the checked reader ----
+
+// JSON has no NaN or infinities; they travel as strings. +0 is written 0 (pruned
+// candidates' probabilities are a trace's most common number).
+Json double_value(double value) {
+    if (std::isnan(value)) return "nan";
+    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    if (value == 0.0 && !std::signbit(value)) return 0;
+    return value;
+}
+
+// Valid UTF-8 is a plain JSON string. Anything else (a byte token can be half a
+// character) becomes {"text": shown with U+FFFD per bad byte, "hex": the exact bytes}.
+Json text_value(const std::string& text) {
+    if (is_utf8(text)) return text;
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string shown;
+    std::string hex;
+    for (size_t at = 0; at < text.size();) {
+        const size_t length = utf8_length(text, at);
+        if (length == 0) {
+            shown += "\xEF\xBF\xBD";
+            at += 1;
+        } else {
+            shown.append(text, at, length);
+            at += length;
+        }
+    }
+    for (const char c : text) {
+        hex += kDigits[static_cast<unsigned char>(c) >> 4];
+        hex += kDigits[static_cast<unsigned char>(c) & 0xF];
+    }
+    return Json{{"text", shown}, {"hex", hex}};
+}
+
+void fail_line(const std::string& source, int line_number, const std::string& problem) {
     throw FormatError(line_prefix(source, line_number) + problem);
 }
 
-class LineParser {
-public:
-    // `previous`: the sequences of the previous step event; null when the line stands alone.
-    LineParser(const std::string& source, int line_number, const std::vector<SequenceRecord>* previous)
-        : m_source(source), m_line(line_number), m_previous(previous) {}
+void ValueReader::fail(const Where& where, const std::string& problem) const {
+    const std::string path = where_text(&where);
+    fail_line(m_source, m_line, (path.empty() ? "" : path + ": ") + problem);
+}
 
-    Event parse(const std::string& line) const;
+int64_t ValueReader::integer(const Value& v, int64_t lo, int64_t hi) const {
+    if (!v.json.is_number_integer()) wrong_type(v, "an integer");
+    if (v.json.is_number_unsigned()) {
+        const uint64_t u = v.json.get<uint64_t>();
+        if (u > static_cast<uint64_t>(hi)) fail(v.where, std::to_string(u) + " is out of range");
+        return static_cast<int64_t>(u);
+    }
+    const int64_t i = v.json.get<int64_t>();
+    if (i < lo || i > hi) fail(v.where, std::to_string(i) + " is out of range");
+    return i;
+}
 
-private:
-    [[noreturn]] void fail(const Where& where, const std::string& problem) const {
-        const std::string path = where_text(&where);
-        fail_line(m_source, m_line, (path.empty() ? "" : path + ": ") + problem);
+uint64_t ValueReader::to_u64(const Value& v) const {
+    if (v.json.is_number_integer() && !v.json.is_number_unsigned()) {
+        fail(v.where, std::to_string(v.json.get<int64_t>()) + " is negative");
     }
-    [[noreturn]] void wrong_type(const Value& v, const char* expected) const {
-        fail(v.where, std::string("expected ") + expected + ", got " + v.json.type_name());
-    }
+    if (!v.json.is_number_unsigned()) wrong_type(v, "an unsigned integer");
+    return v.json.get<uint64_t>();
+}
 
-    Value field(const Value& object, const char* key) const {
-        if (!object.json.is_object()) wrong_type(object, "an object");
-        const auto found = object.json.find(key);
-        if (found == object.json.end()) fail(object.where, std::string("missing field \"") + key + "\"");
-        return {*found, object.where.at(key)};
+double ValueReader::to_double(const Value& v) const {
+    if (v.json.is_number()) return v.json.get<double>();
+    if (v.json.is_string()) {
+        const std::string& text = v.json.get_ref<const std::string&>();
+        if (text == "nan") return std::numeric_limits<double>::quiet_NaN();
+        if (text == "inf") return std::numeric_limits<double>::infinity();
+        if (text == "-inf") return -std::numeric_limits<double>::infinity();
     }
-    const Json& array(const Value& v) const {
-        if (!v.json.is_array()) wrong_type(v, "an array");
-        return v.json;
-    }
-    int64_t integer(const Value& v, int64_t lo, int64_t hi) const {
-        if (!v.json.is_number_integer()) wrong_type(v, "an integer");
-        if (v.json.is_number_unsigned()) {
-            const uint64_t u = v.json.get<uint64_t>();
-            if (u > static_cast<uint64_t>(hi)) fail(v.where, std::to_string(u) + " is out of range");
-            return static_cast<int64_t>(u);
-        }
-        const int64_t i = v.json.get<int64_t>();
-        if (i < lo || i > hi) fail(v.where, std::to_string(i) + " is out of range");
-        return i;
-    }
-    int to_int(const Value& v, int lo = std::numeric_limits<int>::min()) const {
-        return static_cast<int>(integer(v, lo, std::numeric_limits<int>::max()));
-    }
-    uint64_t to_u64(const Value& v) const {
-        if (v.json.is_number_integer() && !v.json.is_number_unsigned()) {
-            fail(v.where, std::to_string(v.json.get<int64_t>()) + " is negative");
-        }
-        if (!v.json.is_number_unsigned()) wrong_type(v, "an unsigned integer");
-        return v.json.get<uint64_t>();
-    }
-    bool to_bool(const Value& v) const {
-        if (!v.json.is_boolean()) wrong_type(v, "true or false");
-        return v.json.get<bool>();
-    }
-    double to_double(const Value& v) const {
-        if (v.json.is_number()) return v.json.get<double>();
-        if (v.json.is_string()) {
-            const std::string& text = v.json.get_ref<const std::string&>();
-            if (text == "nan") return std::numeric_limits<double>::quiet_NaN();
-            if (text == "inf") return std::numeric_limits<double>::infinity();
-            if (text == "-inf") return -std::numeric_limits<double>::infinity();
-        }
-        wrong_type(v, "a number, \"nan\", \"inf\" or \"-inf\"");
-    }
-    float to_float(const Value& v) const {
-        // halfway between FLT_MAX and the next power of two: from here on, rounding overflows
-        constexpr double kOverflow = 0x1.ffffffp+127;
-        const double d = to_double(v);
-        if (std::isfinite(d) && std::fabs(d) >= kOverflow) fail(v.where, "out of float range");
-        return static_cast<float>(d);
-    }
-    std::optional<float> to_optional_float(const Value& v) const {
-        if (v.json.is_null()) return std::nullopt;
-        return to_float(v);
-    }
-    std::string to_text(const Value& v) const;
-    std::map<std::string, std::string> to_text_map(const Value& v) const {
-        if (!v.json.is_object()) wrong_type(v, "an object");
-        std::map<std::string, std::string> map;
-        for (const auto& [key, item] : v.json.items()) map[key] = to_text({item, v.where.at(key.c_str())});
-        return map;
-    }
-    template <typename F>
-    auto to_vector(const Value& v, F convert) const {
-        std::vector<decltype(convert(v))> values;
-        values.reserve(array(v).size());
-        for (size_t i = 0; i < v.json.size(); ++i) values.push_back(convert({v.json[i], v.where.at(i)}));
-        return values;
-    }
-    std::vector<int> to_ints(const Value& v) const {
-        return to_vector(v, [this](const Value& item) { return to_int(item); });
-    }
-    std::vector<std::string> to_texts(const Value& v) const {
-        return to_vector(v, [this](const Value& item) { return to_text(item); });
-    }
+    wrong_type(v, "a number, \"nan\", \"inf\" or \"-inf\"");
+}
 
-    RunEvent run(const Value& line) const;
-    PhaseEvent phase(const Value& line) const;
-    StepEvent step(const Value& line) const;
-    SequenceRecord sequence(const Value& v) const;
-    CandidateRecord candidate(const Value& v) const;
-    ActionRecord action(const Value& v) const;
+float ValueReader::to_float(const Value& v) const {
+    // halfway between FLT_MAX and the next power of two: from here on, rounding overflows
+    constexpr double kOverflow = 0x1.ffffffp+127;
+    const double d = to_double(v);
+    if (std::isfinite(d) && std::fabs(d) >= kOverflow) fail(v.where, "out of float range");
+    return static_cast<float>(d);
+}
 
-    const std::string& m_source;
-    int m_line;
-    const std::vector<SequenceRecord>* m_previous;
-};
-
-std::string LineParser::to_text(const Value& v) const {
+std::string ValueReader::to_text(const Value& v) const {
     if (v.json.is_string()) return v.json.get<std::string>();
     if (!v.json.is_object() || !v.json.contains("hex")) wrong_type(v, "a string or {\"hex\": …}");
     const Value hex = field(v, "hex");
@@ -397,6 +325,36 @@ std::string LineParser::to_text(const Value& v) const {
     }
     return bytes;
 }
+
+std::map<std::string, std::string> ValueReader::to_text_map(const Value& v) const {
+    if (!v.json.is_object()) wrong_type(v, "an object");
+    std::map<std::string, std::string> map;
+    for (const auto& [key, item] : v.json.items()) map[key] = to_text({item, v.where.at(key.c_str())});
+    return map;
+}
+
+namespace {
+
+// A line of a file or a self-contained line: the run, phase and step events here, the KV
+// cache events through jsonl_kv.cpp.
+class LineParser : private ValueReader {
+public:
+    // `previous`: the sequences of the previous step event; null when the line stands alone.
+    LineParser(const std::string& source, int line_number, const std::vector<SequenceRecord>* previous)
+        : ValueReader(source, line_number), m_previous(previous) {}
+
+    Event parse(const std::string& line) const;
+
+private:
+    RunEvent run(const Value& line) const;
+    PhaseEvent phase(const Value& line) const;
+    StepEvent step(const Value& line) const;
+    SequenceRecord sequence(const Value& v) const;
+    CandidateRecord candidate(const Value& v) const;
+    ActionRecord action(const Value& v) const;
+
+    const std::vector<SequenceRecord>* m_previous;
+};
 
 Event LineParser::parse(const std::string& text) const {
     const Where root;
@@ -431,6 +389,10 @@ Event LineParser::parse(const std::string& text) const {
         event.body = phase(line);
     } else if (tag == "step") {
         event.body = step(line);
+    } else if (tag == "kv") {
+        event.body = read_kv(*this, line);
+    } else if (tag == "kv_stats") {
+        event.body = read_kv_stats(*this, line);
     } else {
         fail(type.where, "unknown event type \"" + tag + "\"");
     }
@@ -468,6 +430,8 @@ PhaseEvent LineParser::phase(const Value& line) const {
     phase.edge = to_text(field(line, "edge"));
     phase.tokens = to_int(field(line, "tokens"));
     if (line.json.contains("duration_ms")) phase.duration_ms = to_double(field(line, "duration_ms"));
+    if (line.json.contains("stop_reason")) phase.stop_reason = to_text(field(line, "stop_reason"));
+    if (line.json.contains("detail")) phase.detail = to_text(field(line, "detail"));
     return phase;
 }
 
@@ -540,6 +504,17 @@ StepEvent LineParser::step(const Value& line) const {
 }
 
 }  // namespace
+}  // namespace dlab::jsonl
+
+namespace dlab {
+
+using jsonl::fail_line;
+using jsonl::json_line;
+using jsonl::line_prefix;
+using jsonl::LineParser;
+
+// The format version that introduced the KV cache events.
+constexpr int kKvEventsSinceVersion = 2;
 
 std::string event_to_json_line(const Event& event) { return json_line(event, nullptr); }
 
@@ -585,7 +560,8 @@ std::vector<Event> read_jsonl_trace(const std::string& path) {
                       "truncated last line (no newline: the writer stopped mid-event): " + problem);
         }
 
-        // trace order: one run event first, then strictly increasing seq
+        // trace order: one run event first, then strictly increasing seq; KV events only
+        // from the version that has them
         const bool is_run = std::holds_alternative<RunEvent>(event.body);
         if (events.empty() && !is_run) {
             fail_line(path, line_number,
@@ -593,6 +569,16 @@ std::vector<Event> read_jsonl_trace(const std::string& path) {
         }
         if (!events.empty() && is_run)
             fail_line(path, line_number, "a second run event (a trace holds one run)");
+        // a KV event is never first, so events.front() is the run
+        if (std::holds_alternative<KvEvent>(event.body) || std::holds_alternative<KvStatsEvent>(event.body)) {
+            const int version = std::get<RunEvent>(events.front().body).format_version;
+            if (version < kKvEventsSinceVersion) {
+                fail_line(path, line_number,
+                          std::string("a \"") + event_type(event) + "\" event in a version " +
+                              std::to_string(version) + " trace (KV cache events came in version " +
+                              std::to_string(kKvEventsSinceVersion) + ")");
+            }
+        }
         if (!events.empty() && event.seq <= events.back().seq) {
             fail_line(path, line_number,
                       "seq " + std::to_string(event.seq) + " does not increase (previous " +

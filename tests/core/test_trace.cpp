@@ -87,6 +87,8 @@ std::string difference(const Event& a, const Event& b) {
         check("tokens", p->tokens, q.tokens);
         check("duration_ms", p->duration_ms.has_value(), q.duration_ms.has_value());
         if (p->duration_ms && q.duration_ms) check("duration_ms", *p->duration_ms, *q.duration_ms);
+        check("stop_reason", p->stop_reason, q.stop_reason);
+        check("detail", p->detail, q.detail);
     } else {
         const auto& x = std::get<StepEvent>(a.body);
         const auto& y = std::get<StepEvent>(b.body);
@@ -135,12 +137,18 @@ std::string difference(const Event& a, const Event& b) {
 
 // ---- events ----
 
-Event make_event(uint64_t seq, int step, std::variant<RunEvent, PhaseEvent, StepEvent> body) {
+Event make_event(uint64_t seq, int step, decltype(Event::body) body) {
     Event event;
     event.seq = seq;
     event.step = step;
     event.body = std::move(body);
     return event;
+}
+
+PhaseEvent phase_event(std::string phase, std::string edge, int tokens, std::optional<double> duration_ms) {
+    PhaseEvent p;
+    p.phase = std::move(phase), p.edge = std::move(edge), p.tokens = tokens, p.duration_ms = duration_ms;
+    return p;
 }
 
 CandidateRecord candidate(int seq, int token, std::string text, float logit, std::vector<float> probs,
@@ -170,8 +178,8 @@ std::vector<Event> tricky_trace() {
     run.chain = {"temperature", "top_k", "top_p"};
     run.seed = UINT64_MAX;
     events.push_back(make_event(0, 0, run));
-    events.push_back(make_event(1, 0, PhaseEvent{"prefill", "begin", 5, std::nullopt}));
-    events.push_back(make_event(2, 0, PhaseEvent{"prefill", "end", 5, 0.1 + 0.2}));
+    events.push_back(make_event(1, 0, phase_event("prefill", "begin", 5, std::nullopt)));
+    events.push_back(make_event(2, 0, phase_event("prefill", "end", 5, 0.1 + 0.2)));
 
     StepEvent first;
     first.stages = {"temperature", "top_k", "top_p"};
@@ -205,8 +213,11 @@ std::vector<Event> tricky_trace() {
     StepEvent fourth;  // the previous step had no sequences
     fourth.sequences = {{0, -1, {17, 19, 22}, " Once upon a", -3.5, -1.1666666666666667, false}};
     events.push_back(make_event(6, 4, fourth));
-    events.push_back(make_event(7, 4, PhaseEvent{"decode", "begin", 0, 0.0}));
-    events.push_back(make_event(9, 4, PhaseEvent{"decode", "end", 4, kNan}));
+    events.push_back(make_event(7, 4, phase_event("decode", "begin", 0, 0.0)));
+    PhaseEvent end = phase_event("decode", "end", 4, kNan);
+    end.stop_reason = "eos";
+    end.detail = "stopped \"early\" \xFF";
+    events.push_back(make_event(9, 4, end));
     return events;
 }
 
@@ -240,8 +251,8 @@ std::vector<Event> synthetic_run(uint64_t seed, int n_steps, int n_seq, int n_ca
     run.seed = seed;
     uint64_t seq = 0;
     events.push_back(make_event(seq++, 0, run));
-    events.push_back(make_event(seq++, 0, PhaseEvent{"prefill", "begin", 5, std::nullopt}));
-    events.push_back(make_event(seq++, 0, PhaseEvent{"prefill", "end", 5, std::nullopt}));
+    events.push_back(make_event(seq++, 0, phase_event("prefill", "begin", 5, std::nullopt)));
+    events.push_back(make_event(seq++, 0, phase_event("prefill", "end", 5, std::nullopt)));
 
     std::vector<SequenceRecord> live(n_seq);
     for (int s = 0; s < n_seq; ++s) live[s].id = s;
@@ -308,7 +319,7 @@ std::vector<Event> synthetic_run(uint64_t seed, int n_steps, int n_seq, int n_ca
         }
         events.push_back(make_event(seq++, step, event));
     }
-    events.push_back(make_event(seq++, n_steps, PhaseEvent{"decode", "end", n_steps, std::nullopt}));
+    events.push_back(make_event(seq++, n_steps, phase_event("decode", "end", n_steps, std::nullopt)));
     return events;
 }
 
@@ -442,11 +453,11 @@ private slots:
         run.parameters = {{"max-new-tokens", "8"}}, run.seed = 42;
         QCOMPARE(
             event_to_json_line(make_event(0, 0, run)),
-            std::string(R"({"type":"run","seq":0,"step":0,"format_version":1,"model":"m.gguf",)"
+            std::string(R"({"type":"run","seq":0,"step":0,"format_version":2,"model":"m.gguf",)"
                         R"("model_kind":"llama","model_facts":{"dim":"64"},"backend":"cpu","prompt":"Hi",)"
                         R"("prompt_tokens":[1,9],"prompt_pieces":["","Hi"],"strategy":"greedy",)"
                         R"("parameters":{"max-new-tokens":"8"},"chain":[],"seed":42})"));
-        QCOMPARE(event_to_json_line(make_event(2, 0, PhaseEvent{"prefill", "end", 2, 1.5})),
+        QCOMPARE(event_to_json_line(make_event(2, 0, phase_event("prefill", "end", 2, 1.5))),
                  std::string(R"({"type":"phase","seq":2,"step":0,"phase":"prefill","edge":"end","tokens":2,)"
                              R"("duration_ms":1.5})"));
         StepEvent step;
@@ -566,7 +577,7 @@ private slots:
         step.candidates = {candidate(0, 7, " a", 2.5f, {0.75f}, -0.5, true, "", true)};
         const std::string l1 = event_to_json_line(make_event(0, 0, run));
         const std::string l2 =
-            event_to_json_line(make_event(1, 0, PhaseEvent{"prefill", "end", 2, std::nullopt}));
+            event_to_json_line(make_event(1, 0, phase_event("prefill", "end", 2, std::nullopt)));
         const std::string l3 = event_to_json_line(make_event(2, 1, step));
         StepEvent next = step;
         next.sequences = {{0, -1, {7, 8}, " a b", -1.0, -0.5, false}};
@@ -611,17 +622,17 @@ private slots:
                             "tokens: 4294967296 is out of range");
         expect_format_error("negative_seq", join_lines({l1, replaced(l2, R"("seq":1)", R"("seq":-1)")}), 2,
                             "seq: -1 is negative");
-        expect_format_error("unknown_type", join_lines({l1, replaced(l2, R"("phase")", R"("kv")")}), 2,
-                            "type: unknown event type \"kv\"");
+        expect_format_error("unknown_type", join_lines({l1, replaced(l2, R"("phase")", R"("tile")")}), 2,
+                            "type: unknown event type \"tile\"");
         expect_format_error("first_not_run", join_lines({l2, l1}), 1,
                             "the first event must be a run event, got \"phase\"");
         expect_format_error("second_run", join_lines({l1, l2, replaced(l1, R"("seq":0)", R"("seq":5)")}), 3,
                             "a second run event");
         expect_format_error("newer",
-                            join_lines({replaced(l1, R"("format_version":1)", R"("format_version":2)")}), 1,
-                            "format_version: 2 is newer than this reader supports (1)");
+                            join_lines({replaced(l1, R"("format_version":2)", R"("format_version":3)")}), 1,
+                            "format_version: 3 is newer than this reader supports (2)");
         expect_format_error("version_0",
-                            join_lines({replaced(l1, R"("format_version":1)", R"("format_version":0)")}), 1,
+                            join_lines({replaced(l1, R"("format_version":2)", R"("format_version":0)")}), 1,
                             "format_version: 0 is not a version");
         expect_format_error("seq_repeats", join_lines({l1, l2, replaced(l3, R"("seq":2)", R"("seq":1)")}), 3,
                             "seq 1 does not increase (previous 1)");

@@ -42,7 +42,7 @@ void rope(Vec& x, int pos, int head_dim, double base) {
 }  // namespace
 
 std::vector<std::vector<double>> reference_logits(const ModelConfig& c, const ModelWeights& w,
-                                                  const std::vector<int>& tokens) {
+                                                  const std::vector<int>& tokens, int window, int sinks) {
     const int n = static_cast<int>(tokens.size());
     const int hd = c.dim / c.n_heads;
     const int group = c.n_heads / c.n_kv_heads;
@@ -69,14 +69,16 @@ std::vector<std::vector<double>> reference_logits(const ModelConfig& c, const Mo
                 const int kvh = h / group;
                 Vec score(t + 1);
                 double max_score = -1e300;
+                const auto masked = [&](int s) { return window > 0 && t - s >= window && s >= sinks; };
                 for (int s = 0; s <= t; ++s) {
+                    if (masked(s)) continue;
                     double dot = 0.0;
                     for (int i = 0; i < hd; ++i) dot += q[t][h * hd + i] * k[s][kvh * hd + i];
                     score[s] = dot / std::sqrt(static_cast<double>(hd));
                     max_score = std::max(max_score, score[s]);
                 }
                 double sum = 0.0;
-                for (double& s : score) sum += (s = std::exp(s - max_score));
+                for (int s = 0; s <= t; ++s) sum += (score[s] = masked(s) ? 0.0 : std::exp(score[s] - max_score));
                 for (int s = 0; s <= t; ++s)
                     for (int i = 0; i < hd; ++i) att[h * hd + i] += score[s] / sum * v[s][kvh * hd + i];
             }

@@ -10,9 +10,10 @@
 
 namespace dlab::testing {
 
-// Logits of every position of `tokens`: [n_tokens][vocab_size].
+// Logits of every position of `tokens`: [n_tokens][vocab_size]. With a window, position t
+// attends only to positions s with t − s < window, plus the first `sinks` positions.
 std::vector<std::vector<double>> reference_logits(const ModelConfig& config, const ModelWeights& weights,
-                                                  const std::vector<int>& tokens);
+                                                  const std::vector<int>& tokens, int window = 0, int sinks = 0);
 
 // Greedy continuation by full recomputation at every step (no EOS stop).
 std::vector<int> reference_greedy(const ModelConfig& config, const ModelWeights& weights,
