@@ -125,6 +125,10 @@ KvAppendResult BlockManager::append(int seq, const std::vector<int>& tokens, boo
         emit(event, {seq});
     }
 
+    // writing into a partly filled block changes what it holds: it no longer answers for
+    // the full block it was before a truncation
+    if (s.length % m_block_size != 0) m_pool.forget(s.blocks.back());
+
     // new blocks for the positions past the last one
     KvEvent alloc = kv_event("alloc", seq);
     while (static_cast<int>(s.blocks.size()) < blocks_for(s.length + n_rest)) {
