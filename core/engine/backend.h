@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "attention/attention_cost.h"
 #include "kv/kv_cache.h"
 #include "model/config.h"
 #include "model/weights.h"
@@ -55,6 +56,8 @@ public:
     // KV cache (table models) have nothing to report.
     virtual void set_kv_observer(KvObserver* observer) { (void)observer; }
     virtual std::optional<KvStatsEvent> kv_stats() const { return std::nullopt; }
+    // Receives the attention tile events of the traced layer and head during prefills.
+    virtual void set_tile_observer(TileObserver* observer) { (void)observer; }
 
     virtual int sequence_length(int seq_id) const = 0;
     virtual void fork_sequence(int src_id, int dst_id) = 0;

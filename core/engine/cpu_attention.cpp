@@ -3,12 +3,49 @@
 #include <cmath>
 #include <limits>
 
+#include "attention/flash_attention.h"
+#include "attention/naive_attention.h"
+#include "common/error.h"
 #include "engine/cpu_kernels.h"
 
 namespace dlab {
 
+namespace {
+
+// FlashAttention per head over keys at positions 0 … n_keys−1 (a plain causal cache).
+// q, out: [n_queries][n_heads·head_dim]; keys, values: [n_keys][kv_dim]
+void flash_prefill(const ModelConfig& config, int first_pos, const RowMatrix& q, const RowMatrix& keys,
+                   const RowMatrix& values, RowMatrix& out, const PrefillAttentionMode& mode) {
+    const int head_dim = config.head_dim();
+    AttentionShape shape;
+    shape.n_queries = static_cast<int>(q.rows());
+    shape.n_keys = static_cast<int>(keys.rows());
+    shape.head_dim = head_dim;
+    shape.causal = true;
+    shape.query_offset = first_pos;
+    shape.element_bytes = sizeof(float);
+    const TileSizes tiles = mode.config->tiles(head_dim, shape.element_bytes);
+
+#pragma omp parallel for schedule(static)
+    for (int h = 0; h < config.n_heads; ++h) {
+        const int kv_col = (h / config.group_size()) * head_dim;
+        const RowMatrix q_head = q.middleCols(h * head_dim, head_dim);          // [n_queries][head_dim]
+        const RowMatrix k_head = keys.middleCols(kv_col, head_dim);             // [n_keys][head_dim]
+        const RowMatrix v_head = values.middleCols(kv_col, head_dim);           // [n_keys][head_dim]
+        TileTrace trace;
+        if (mode.observer && mode.layer == mode.config->trace_layer && h == mode.config->trace_head)
+            trace = {mode.observer, mode.layer, h, mode.config->highlight_row};
+        RowMatrix o_head;  // [n_queries][head_dim]
+        flash_attention(shape, tiles, q_head, k_head, v_head, o_head, trace);
+        out.middleCols(h * head_dim, head_dim) = o_head;
+    }
+}
+
+}  // namespace
+
 void prefill_attention(const ModelConfig& config, const KvWindow& window, const std::vector<KvSegment>& past,
-                       int first_pos, const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out) {
+                       int first_pos, const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out,
+                       const PrefillAttentionMode& mode) {
     const int head_dim = config.head_dim();
     const int kv_dim = config.kv_dim();
     const int n_queries = static_cast<int>(q.rows());
@@ -31,6 +68,27 @@ void prefill_attention(const ModelConfig& config, const KvWindow& window, const 
     keys.bottomRows(n_queries) = k;
     values.bottomRows(n_queries) = v;
     for (int i = 0; i < n_queries; ++i) key_pos[n_past + i] = first_pos + i;
+
+    // FlashAttention: the tiles of Algorithm 1
+    const bool flash = mode.config && mode.config->kind == AttentionKind::Flash;
+    if (flash) {
+        if (window.size > 0 || n_past != first_pos)
+            throw InvalidArgument("--attention flash needs every earlier position visible (use --kv contiguous or paged)");
+        flash_prefill(config, first_pos, q, keys, values, out, mode);
+        return;
+    }
+
+    // naive: S and P materialized whole; the traced head reports what that costs in HBM
+    if (mode.observer && mode.config && mode.layer == mode.config->trace_layer) {
+        AttentionShape shape;
+        shape.n_queries = n_queries;
+        shape.n_keys = n_keys;
+        shape.head_dim = head_dim;
+        shape.causal = true;
+        shape.query_offset = first_pos;
+        shape.element_bytes = sizeof(float);
+        naive_attention_cost(shape, {mode.observer, mode.layer, mode.config->trace_head, -1});
+    }
 
 #pragma omp parallel for schedule(static)
     for (int h = 0; h < config.n_heads; ++h) {

@@ -7,16 +7,26 @@
 
 #include <vector>
 
+#include "attention/attention_config.h"
+#include "attention/attention_cost.h"
 #include "kv/kv_cache.h"
 #include "model/config.h"
 #include "model/weights.h"
 
 namespace dlab {
 
+// How the prefill computes attention (naive or FlashAttention) and whose tiles it reports.
+struct PrefillAttentionMode {
+    const AttentionConfig* config = nullptr;  // nullptr: naive, untraced
+    int layer = 0;
+    TileObserver* observer = nullptr;         // receives the traced head's tile events
+};
+
 // Queries at positions first_pos … first_pos+n−1 of one sequence.
 // q, out: [n][n_heads·head_dim]; k, v: [n][kv_dim] (this block's); past: stored positions < first_pos
 void prefill_attention(const ModelConfig& config, const KvWindow& window, const std::vector<KvSegment>& past,
-                       int first_pos, const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out);
+                       int first_pos, const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out,
+                       const PrefillAttentionMode& mode = {});
 
 // Row r is the newest position of its sequence, at positions[r]; past[r] its stored positions before it.
 // q, out: [n_rows][n_heads·head_dim]; k, v: [n_rows][kv_dim]; past, positions: [n_rows]

@@ -10,8 +10,13 @@
 
 namespace dlab {
 
-CpuBackend::CpuBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv)
-    : m_config(config), m_weights(weights), m_cache(make_kv_cache(kv, config)) {}
+CpuBackend::CpuBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv,
+                       const AttentionConfig& attention)
+    : m_config(config), m_weights(weights), m_cache(make_kv_cache(kv, config)), m_attention(attention) {
+    m_attention.validate(config.n_layers, config.n_heads);
+    if (m_attention.kind == AttentionKind::Flash && kv.kind == KvKind::Sliding)
+        throw InvalidArgument("--attention flash needs every earlier position visible: use --kv contiguous or paged");
+}
 
 void CpuBackend::check_tokens(const SequenceInput& input) const {
     if (input.tokens.empty())
@@ -76,6 +81,7 @@ SequenceOutput CpuBackend::prefill(const SequenceInput& input, const ForwardOpti
     for (int i = 0; i < n; ++i) rows.positions[i] = appended.first_pos + appended.n_cached + i;
 
     RowMatrix hidden;  // [n][dim]
+    m_tiles.start_pass(m_attention.max_tile_events);
     run_layers(rows, input.seq_id, hidden);
 
     // classifier: every position when asked, else only the last one
@@ -162,7 +168,8 @@ void CpuBackend::attend_and_store(int layer, const RowBatch& rows, std::optional
     if (prefill_seq) {
         m_past.resize(1);
         m_cache->past(layer, *prefill_seq, rows.positions[0], m_past[0]);
-        prefill_attention(m_config, m_cache->window(), m_past[0], rows.positions[0], q, k, v, attn);
+        const PrefillAttentionMode mode{&m_attention, layer, m_tiles.active()};
+        prefill_attention(m_config, m_cache->window(), m_past[0], rows.positions[0], q, k, v, attn, mode);
     } else {
         m_past.resize(n);
         for (int i = 0; i < n; ++i) m_cache->past(layer, rows.seqs[i], rows.positions[i], m_past[i]);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 
+#include "attention/attention_config.h"
 #include "engine/backend.h"
 #include "kv/kv_cache.h"
 #include "kv/kv_config.h"
@@ -14,7 +15,8 @@ class CpuBackend final : public Backend {
 public:
     // `config` and `weights` must outlive the backend. Throws InvalidArgument for a KV
     // configuration that does not fit the model.
-    CpuBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv = {});
+    CpuBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv = {},
+               const AttentionConfig& attention = {});
 
     std::string name() const override { return "cpu"; }
     const ModelConfig& config() const override { return m_config; }
@@ -23,12 +25,31 @@ public:
     std::string check_forward(const std::vector<SequenceInput>& batch) const override;
     void set_kv_observer(KvObserver* observer) override { m_cache->set_observer(observer); }
     std::optional<KvStatsEvent> kv_stats() const override { return m_cache->stats(); }
+    void set_tile_observer(TileObserver* observer) override { m_tiles.set_target(observer); }
     int sequence_length(int seq_id) const override { return m_cache->length(seq_id); }
     void fork_sequence(int src_id, int dst_id) override { m_cache->fork(src_id, dst_id); }
     void truncate_sequence(int seq_id, int length) override { m_cache->truncate(seq_id, length); }
     void free_sequence(int seq_id) override { m_cache->free(seq_id); }
 
 private:
+    // Passes on at most a budget of tile events per prefill pass, so long prompts keep the
+    // trace small; the rest are counted.
+    class BoundedTileObserver final : public TileObserver {
+    public:
+        void set_target(TileObserver* target) { m_target = target; }
+        TileObserver* active() { return m_target ? this : nullptr; }
+        void start_pass(int budget) { m_left = budget; }
+        void on_tile(const TileEvent& event) override {
+            if (m_left <= 0) return;
+            --m_left;
+            m_target->on_tile(event);
+        }
+
+    private:
+        TileObserver* m_target = nullptr;
+        int m_left = 0;
+    };
+
     // A block of token rows pushed through the layer stack together.
     struct RowBatch {
         std::vector<int> tokens;     // [n_rows]
@@ -51,6 +72,8 @@ private:
     const ModelConfig& m_config;
     const ModelWeights& m_weights;
     std::unique_ptr<KvCache> m_cache;
+    AttentionConfig m_attention;
+    BoundedTileObserver m_tiles;
     std::vector<std::vector<KvSegment>> m_past;  // [rows][segments]: what each row's sequence has stored
 };
 

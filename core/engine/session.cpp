@@ -109,7 +109,7 @@ Session::Session(Backend& backend, const TextCodec& codec, GenerationConfig conf
 
 Session::~Session() {
     release_all();
-    m_backend.set_kv_observer(nullptr);
+    observe_backend(false);
 }
 
 void Session::emit(int step, decltype(Event::body) body) {
@@ -117,6 +117,13 @@ void Session::emit(int step, decltype(Event::body) body) {
 }
 
 void Session::on_kv_event(const KvEvent& event) { emit(m_step, event); }
+
+void Session::on_tile(const TileEvent& event) { emit(m_step, event); }
+
+void Session::observe_backend(bool on) {
+    m_backend.set_kv_observer(on && m_sink ? this : nullptr);
+    m_backend.set_tile_observer(on && m_sink ? this : nullptr);
+}
 
 void Session::emit_kv_stats() {
     if (std::optional<KvStatsEvent> stats = m_backend.kv_stats()) emit(m_step, std::move(*stats));
@@ -134,7 +141,7 @@ std::string Session::text_of(const std::vector<int>& tokens) const {
 
 void Session::start(const std::string& prompt) {
     // a fresh run: same seed, same draws; what a previous run left is freed unreported
-    m_backend.set_kv_observer(nullptr);
+    observe_backend(false);
     release_all();
     m_result = {};
     m_kv_shortage.clear();
@@ -179,7 +186,7 @@ void Session::start(const std::string& prompt) {
     if (m_config.strategy == StrategyKind::Sample) run.chain = m_config.chain_stages();
     run.seed = m_config.seed;
     emit(0, run);
-    if (m_sink) m_backend.set_kv_observer(this);
+    observe_backend(true);
 
     // the prompt must fit the KV cache before anything is computed
     const std::string shortage = m_backend.check_forward({{0, m_prompt}});
@@ -386,7 +393,7 @@ void Session::finish(const std::string& reason, const std::string& detail) {
     for (const SequenceRecord& r : m_result.sequences) generated += static_cast<int>(r.tokens.size());
     release_all();
     emit_kv_stats();
-    m_backend.set_kv_observer(nullptr);
+    observe_backend(false);
     std::optional<double> duration;
     if (m_options.record_timings) duration = m_result.decode_seconds * 1e3;
     PhaseEvent end = phase_event("decode", "end", generated, duration);

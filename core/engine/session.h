@@ -41,7 +41,7 @@ struct GenerationResult {
     const std::string& text() const;
 };
 
-class Session final : private KvObserver {
+class Session final : private KvObserver, private TileObserver {
 public:
     // `backend`, `codec` and `sink` must outlive the session. Throws InvalidArgument for
     // an invalid config or a codec that does not match the backend's vocabulary.
@@ -65,6 +65,8 @@ public:
 private:
     void emit(int step, decltype(Event::body) body);
     void on_kv_event(const KvEvent& event) override;
+    void on_tile(const TileEvent& event) override;
+    void observe_backend(bool on);
     void emit_kv_stats();
     std::string text_of(const std::vector<int>& tokens) const;
     std::vector<ProbeResult> run_probes(const std::vector<Probe>& probes);

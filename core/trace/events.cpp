@@ -9,6 +9,7 @@ const char* event_type(const Event& event) {
         const char* operator()(const StepEvent&) const { return "step"; }
         const char* operator()(const KvEvent&) const { return "kv"; }
         const char* operator()(const KvStatsEvent&) const { return "kv_stats"; }
+        const char* operator()(const TileEvent&) const { return "tile"; }
     };
     return std::visit(Tag{}, event.body);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "trace/kv_events.h"
+#include "trace/tile_events.h"
 
 namespace dlab {
 
@@ -87,10 +88,10 @@ struct StepEvent {
 struct Event {
     uint64_t seq = 0;  // monotonic within a trace
     int step = 0;      // decode step (0 during the run header and prefill)
-    std::variant<RunEvent, PhaseEvent, StepEvent, KvEvent, KvStatsEvent> body;
+    std::variant<RunEvent, PhaseEvent, StepEvent, KvEvent, KvStatsEvent, TileEvent> body;
 };
 
-// The type tag used in JSON ("run", "phase", "step", "kv", "kv_stats").
+// The type tag used in JSON ("run", "phase", "step", "kv", "kv_stats", "tile").
 const char* event_type(const Event& event);
 
 }  // namespace dlab
