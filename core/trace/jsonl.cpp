@@ -4,7 +4,7 @@
 // what it adds to its source in the previous step (so a long run grows linearly, not
 // quadratically). Reading: every value is type-checked before use, so a damaged file is one
 // FormatError "PATH:LINE: …" and never undefined behaviour. The KV cache events are
-// written and read in jsonl_kv.cpp.
+// written and read in jsonl_kv.cpp, the attention tile events in jsonl_tile.cpp.
 #include "trace/jsonl.h"
 
 #include <algorithm>
@@ -21,20 +21,6 @@ namespace dlab::jsonl {
 namespace {
 
 // ---- writing ----
-
-// A float goes out as the double nearest its shortest round-trip decimal, so the line
-// shows "0.1" rather than the 17 digits of double(0.1f). Narrowing that double back must
-// give the float again; in the rare case where double rounding would break that, the
-// float's exact double goes out instead (longer, equally exact).
-Json float_value(float value) {
-    if (!std::isfinite(value) || value == 0.0f) return double_value(value);
-    char text[32];
-    const auto printed = std::to_chars(text, text + sizeof text, value);
-    double shortest = 0.0;
-    std::from_chars(text, printed.ptr, shortest);
-    if (static_cast<float>(shortest) != value) return static_cast<double>(value);
-    return shortest;
-}
 
 Json optional_float(const std::optional<float>& value) { return value ? float_value(*value) : Json(nullptr); }
 
@@ -205,6 +191,7 @@ std::string json_line(const Event& event, const std::vector<SequenceRecord>* pre
     if (const auto* step = std::get_if<StepEvent>(&event.body)) put_step(line, *step, previous);
     if (const auto* kv = std::get_if<KvEvent>(&event.body)) put_kv(line, *kv);
     if (const auto* stats = std::get_if<KvStatsEvent>(&event.body)) put_kv_stats(line, *stats);
+    if (const auto* tile = std::get_if<TileEvent>(&event.body)) put_tile(line, *tile);
     return line.dump();
 }
 
@@ -223,7 +210,7 @@ std::string line_prefix(const std::string& source, int line_number) {
 
 }  // namespace
 
-// ---- shared with jsonl_kv.cpp (jsonl_detail.h): value encoders and the checked reader ----
+// ---- shared with jsonl_kv.cpp, jsonl_tile.cpp (jsonl_detail.h): encoders, checked reader ----
 
 // JSON has no NaN or infinities; they travel as strings. +0 is written 0 (pruned
 // candidates' probabilities are a trace's most common number).
@@ -232,6 +219,20 @@ Json double_value(double value) {
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
     if (value == 0.0 && !std::signbit(value)) return 0;
     return value;
+}
+
+// A float goes out as the double nearest its shortest round-trip decimal, so the line
+// shows "0.1" rather than the 17 digits of double(0.1f). Narrowing that double back must
+// give the float again; in the rare case where double rounding would break that, the
+// float's exact double goes out instead (longer, equally exact).
+Json float_value(float value) {
+    if (!std::isfinite(value) || value == 0.0f) return double_value(value);
+    char text[32];
+    const auto printed = std::to_chars(text, text + sizeof text, value);
+    double shortest = 0.0;
+    std::from_chars(text, printed.ptr, shortest);
+    if (static_cast<float>(shortest) != value) return static_cast<double>(value);
+    return shortest;
 }
 
 // Valid UTF-8 is a plain JSON string. Anything else (a byte token can be half a
@@ -336,7 +337,7 @@ std::map<std::string, std::string> ValueReader::to_text_map(const Value& v) cons
 namespace {
 
 // A line of a file or a self-contained line: the run, phase and step events here, the KV
-// cache events through jsonl_kv.cpp.
+// cache and tile events through jsonl_kv.cpp and jsonl_tile.cpp.
 class LineParser : private ValueReader {
 public:
     // `previous`: the sequences of the previous step event; null when the line stands alone.
@@ -393,6 +394,8 @@ Event LineParser::parse(const std::string& text) const {
         event.body = read_kv(*this, line);
     } else if (tag == "kv_stats") {
         event.body = read_kv_stats(*this, line);
+    } else if (tag == "tile") {
+        event.body = read_tile(*this, line);
     } else {
         fail(type.where, "unknown event type \"" + tag + "\"");
     }
@@ -513,8 +516,8 @@ using jsonl::json_line;
 using jsonl::line_prefix;
 using jsonl::LineParser;
 
-// The format version that introduced the KV cache events.
-constexpr int kKvEventsSinceVersion = 2;
+// The format version that introduced the KV cache and tile events.
+constexpr int kNewEventsSinceVersion = 2;
 
 std::string event_to_json_line(const Event& event) { return json_line(event, nullptr); }
 
@@ -560,8 +563,8 @@ std::vector<Event> read_jsonl_trace(const std::string& path) {
                       "truncated last line (no newline: the writer stopped mid-event): " + problem);
         }
 
-        // trace order: one run event first, then strictly increasing seq; KV events only
-        // from the version that has them
+        // trace order: one run event first, then strictly increasing seq; KV and tile
+        // events only from the version that has them
         const bool is_run = std::holds_alternative<RunEvent>(event.body);
         if (events.empty() && !is_run) {
             fail_line(path, line_number,
@@ -569,14 +572,14 @@ std::vector<Event> read_jsonl_trace(const std::string& path) {
         }
         if (!events.empty() && is_run)
             fail_line(path, line_number, "a second run event (a trace holds one run)");
-        // a KV event is never first, so events.front() is the run
-        if (std::holds_alternative<KvEvent>(event.body) || std::holds_alternative<KvStatsEvent>(event.body)) {
+        // such an event is never first, so events.front() is the run
+        if (const char* family = jsonl::version_2_family(event)) {
             const int version = std::get<RunEvent>(events.front().body).format_version;
-            if (version < kKvEventsSinceVersion) {
+            if (version < kNewEventsSinceVersion) {
                 fail_line(path, line_number,
                           std::string("a \"") + event_type(event) + "\" event in a version " +
-                              std::to_string(version) + " trace (KV cache events came in version " +
-                              std::to_string(kKvEventsSinceVersion) + ")");
+                              std::to_string(version) + " trace (" + family + " came in version " +
+                              std::to_string(kNewEventsSinceVersion) + ")");
             }
         }
         if (!events.empty() && event.seq <= events.back().seq) {

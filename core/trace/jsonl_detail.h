@@ -1,14 +1,19 @@
 // Internals of the JSON Lines trace shared by its source files: jsonl.cpp (lines, files,
-// the run, phase and step events) and jsonl_kv.cpp (the KV cache events). Not part of the
-// library's interface: include trace/jsonl.h instead.
+// the run, phase and step events), jsonl_kv.cpp (the KV cache events) and jsonl_tile.cpp
+// (the attention tile events). Not part of the library's interface: include trace/jsonl.h
+// instead.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "trace/events.h"
@@ -22,6 +27,8 @@ using Json = nlohmann::ordered_json;
 
 // A double, with NaN and infinities as the strings "nan", "inf", "-inf".
 Json double_value(double value);
+// A float as its shortest round-trip decimal, non-finite ones as double_value writes them.
+Json float_value(float value);
 // UTF-8 as a plain string, anything else as {"text": shown, "hex": exact bytes}.
 Json text_value(const std::string& text);
 
@@ -102,6 +109,27 @@ private:
     int m_line;
 };
 
+// `text`, read from `v`, must be one of `names`; the error lists them.
+template <size_t N>
+void expect_name(const ValueReader& reader, const Value& v, const std::string& text,
+                 const std::array<std::string_view, N>& names) {
+    if (std::find(names.begin(), names.end(), text) != names.end()) return;
+    std::string expected;
+    for (const std::string_view name : names) {
+        if (!expected.empty()) expected += '|';
+        expected += name;
+    }
+    reader.fail(v.where, "unknown \"" + text + "\" (expected " + expected + ")");
+}
+
+// What a reader's error calls the family of an event type that came in version 2;
+// null for version 1's run, phase and step events.
+inline const char* version_2_family(const Event& event) {
+    if (std::holds_alternative<KvEvent>(event.body) || std::holds_alternative<KvStatsEvent>(event.body))
+        return "KV cache events";
+    return std::holds_alternative<TileEvent>(event.body) ? "tile events" : nullptr;
+}
+
 // ---- the KV cache events (jsonl_kv.cpp) ----
 
 // Put the event's own keys after "type", "seq" and "step".
@@ -111,5 +139,10 @@ void put_kv_stats(Json& line, const KvStatsEvent& stats);
 // Read them from a line that is a JSON object.
 KvEvent read_kv(const ValueReader& reader, const Value& line);
 KvStatsEvent read_kv_stats(const ValueReader& reader, const Value& line);
+
+// ---- the attention tile events (jsonl_tile.cpp) ----
+
+void put_tile(Json& line, const TileEvent& tile);
+TileEvent read_tile(const ValueReader& reader, const Value& line);
 
 }  // namespace dlab::jsonl

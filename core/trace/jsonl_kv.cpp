@@ -3,7 +3,6 @@
 // one kv event per cache operation and most operations use few of the fields. Reading
 // checks every value, including that the names are known ones and that the counts are
 // consistent, so the views never have to.
-#include <algorithm>
 #include <array>
 #include <charconv>
 #include <limits>
@@ -18,19 +17,6 @@ constexpr std::array<std::string_view, 9> kOps = {"alloc", "append",     "fork",
                                                   "evict", "prefix_hit", "preempt", "truncate"};
 constexpr std::array<std::string_view, 3> kKinds = {"contiguous", "sliding", "paged"};
 constexpr int64_t kMaxCount = std::numeric_limits<long long>::max();
-
-// `text` must be one of `names`; the error lists them.
-template <size_t N>
-void expect_name(const ValueReader& reader, const Value& v, const std::string& text,
-                 const std::array<std::string_view, N>& names) {
-    if (std::find(names.begin(), names.end(), text) != names.end()) return;
-    std::string expected;
-    for (const std::string_view name : names) {
-        if (!expected.empty()) expected += '|';
-        expected += name;
-    }
-    reader.fail(v.where, "unknown \"" + text + "\" (expected " + expected + ")");
-}
 
 // Object keys are strings, so each sequence id is written in decimal. Only the canonical
 // form reads back ("03" does not), so that two keys never name the same sequence.

@@ -622,8 +622,8 @@ private slots:
                             "tokens: 4294967296 is out of range");
         expect_format_error("negative_seq", join_lines({l1, replaced(l2, R"("seq":1)", R"("seq":-1)")}), 2,
                             "seq: -1 is negative");
-        expect_format_error("unknown_type", join_lines({l1, replaced(l2, R"("phase")", R"("tile")")}), 2,
-                            "type: unknown event type \"tile\"");
+        expect_format_error("unknown_type", join_lines({l1, replaced(l2, R"("phase")", R"("kernel")")}), 2,
+                            "type: unknown event type \"kernel\"");
         expect_format_error("first_not_run", join_lines({l2, l1}), 1,
                             "the first event must be a run event, got \"phase\"");
         expect_format_error("second_run", join_lines({l1, l2, replaced(l1, R"("seq":0)", R"("seq":5)")}), 3,
