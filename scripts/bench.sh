@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The CPU forward benchmark behind docs/PERFORMANCE.md: random-weight models of the
-# stories15M and stories110M shapes at 1 and 2 threads, prefill and decode separately.
+# The benchmarks behind docs/PERFORMANCE.md: the CPU forward pass on random-weight models
+# of the stories15M and stories110M shapes at 1 and 2 threads, prefill and decode
+# separately; then KV cache memory, contiguous against paged, on the embedded model.
 # usage: scripts/bench.sh [BUILD_DIR]
 set -euo pipefail
 build=${1:-build}
@@ -10,3 +11,4 @@ for shape in stories15M stories110M; do
     "$bench" --shape "$shape" --threads "$threads" --prompt-tokens 128 --decode-tokens 64
   done
 done
+"$build/bench/decodelab-bench-kv"

@@ -28,20 +28,26 @@ Args::Args(int argc, char** argv, int first, std::set<std::string> flags, std::s
     }
 }
 
-Args Args::from_pairs(const std::string& text, const std::set<std::string>& options) {
+Args Args::from_pairs(const std::string& text, const std::set<std::string>& options,
+                      const std::set<std::string>& flags) {
     Args args;
     size_t begin = 0;
     while (begin <= text.size()) {
         const size_t end = std::min(text.find(',', begin), text.size());
         const std::string pair = text.substr(begin, end - begin);
+        begin = end + 1;
+        if (flags.count(pair)) {
+            args.m_flags.insert(pair);
+            continue;
+        }
         const size_t eq = pair.find('=');
         if (eq == std::string::npos || eq == 0)
             throw InvalidArgument("'" + text + "': expected key=value pairs separated by commas");
         const std::string key = pair.substr(0, eq);
+        if (flags.count(key)) throw InvalidArgument("'" + text + "': '" + key + "' is a flag and takes no value");
         if (!options.count(key)) throw InvalidArgument("'" + text + "': unknown option '" + key + "'");
         args.m_values[key] = pair.substr(eq + 1);
         args.m_all_values[key].push_back(args.m_values[key]);
-        begin = end + 1;
     }
     return args;
 }

@@ -14,8 +14,9 @@ public:
     // given wins; values() keeps them all); anything else starting with "--" is refused.
     // Positional arguments are kept in order.
     Args(int argc, char** argv, int first, std::set<std::string> flags, std::set<std::string> options);
-    // Parses "key=value,key=value" with the same option names (for --compare).
-    static Args from_pairs(const std::string& text, const std::set<std::string>& options);
+    // Parses "key=value,key=value,flag" with the same option and flag names (for --compare).
+    static Args from_pairs(const std::string& text, const std::set<std::string>& options,
+                           const std::set<std::string>& flags = {});
 
     bool flag(const std::string& name) const { return m_flags.count(name) > 0; }
     bool has(const std::string& name) const { return m_values.count(name) > 0; }

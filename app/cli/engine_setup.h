@@ -8,6 +8,7 @@
 
 #include "engine/backend.h"
 #include "engine/session.h"
+#include "kv/kv_config.h"
 #include "model/model.h"
 #include "table/table_backend.h"
 #include "table/table_model.h"
@@ -17,11 +18,15 @@ namespace dlab::cli {
 
 class LoadedEngine {
 public:
-    // `model` ("embedded:NAME" or a path) unless `table` is given.
+    // `model` ("embedded:NAME" or a path) unless `table` is given; `kv` lays out the neural
+    // model's KV cache (a table model has none and ignores it).
     static std::unique_ptr<LoadedEngine> load(const std::string& model, const std::string& table,
-                                              const std::string& llama2c_tokenizer);
+                                              const std::string& llama2c_tokenizer, const KvConfig& kv = {});
 
     Backend& backend() { return *m_backend; }
+    // Another backend over the same neural model with a KV cache of its own (a --compare
+    // run with other KV options). Throws InvalidArgument for a table model.
+    std::unique_ptr<Backend> make_backend(const KvConfig& kv) const;
     const TextCodec& codec() const { return *m_codec; }
     const SessionOptions& session_options() const { return m_options; }
 

@@ -12,6 +12,8 @@
 #include "embedded_models.h"
 #include "engine/threads.h"
 #include "engine_setup.h"
+#include "kv_options.h"
+#include "kv_stats_recorder.h"
 #include "trace/jsonl.h"
 
 namespace dlab::cli {
@@ -40,17 +42,51 @@ nlohmann::json sequences_json(const GenerationResult& result) {
     return list;
 }
 
-nlohmann::json result_json(const GenerationConfig& config, const GenerationResult& result) {
-    return {{"strategy", strategy_name(config.strategy)},
-            {"prompt_tokens", result.prompt_tokens},
-            {"tokens", result.tokens()},
-            {"text", result.text()},
-            {"sequences", sequences_json(result)},
-            {"stop_reason", result.stop_reason},
-            {"prefill_seconds", result.prefill_seconds},
-            {"decode_seconds", result.decode_seconds},
-            {"prefill_tokens_per_s", result.prefill_tokens_per_s()},
-            {"decode_tokens_per_s", result.decode_tokens_per_s()}};
+// The KV pool when it held the most slots, and the mean share of reserved slots that held
+// no token; absent for a backend without a KV cache (table models).
+void add_kv_json(const KvStatsRecorder& kv, nlohmann::json& j) {
+    if (!kv.peak()) return;
+    const KvStatsEvent& peak = *kv.peak();
+    j["kv"] = {{"kind", peak.kind},
+               {"block_size", peak.block_size},
+               {"bytes_per_slot", peak.bytes_per_slot},
+               {"peak_sequences", peak.n_sequences},
+               {"peak_slots_reserved", peak.slots_reserved},
+               {"peak_slots_used", peak.slots_used},
+               {"peak_bytes_reserved", peak.slots_reserved * peak.bytes_per_slot},
+               {"peak_shared_blocks", peak.shared_blocks},
+               {"mean_fragmentation", kv.mean_fragmentation()}};
+}
+
+nlohmann::json result_json(const GenerationConfig& config, const GenerationResult& result, const KvStatsRecorder& kv) {
+    nlohmann::json j = {{"strategy", strategy_name(config.strategy)},
+                        {"prompt_tokens", result.prompt_tokens},
+                        {"tokens", result.tokens()},
+                        {"text", result.text()},
+                        {"sequences", sequences_json(result)},
+                        {"stop_reason", result.stop_reason},
+                        {"prefill_seconds", result.prefill_seconds},
+                        {"decode_seconds", result.decode_seconds},
+                        {"prefill_tokens_per_s", result.prefill_tokens_per_s()},
+                        {"decode_tokens_per_s", result.decode_tokens_per_s()}};
+    if (!result.stop_detail.empty()) j["stop_detail"] = result.stop_detail;
+    add_kv_json(kv, j);
+    return j;
+}
+
+// A run the KV cache cut short is still a result: what was generated is printed, and this
+// line says why it is shorter than asked.
+void report_early_stop(const GenerationResult& result, const std::string& label = {}) {
+    if (result.stop_reason != "kv_exhausted") return;
+    const std::string which = label.empty() ? "" : " (" + label + ")";
+    std::fprintf(stderr, "decodelab-cli: stopped early%s: %s\n", which.c_str(), result.stop_detail.c_str());
+}
+
+// A table model has no KV cache to lay out.
+void refuse_kv_options_for_table(const Args& args, bool table) {
+    const std::string option = first_kv_option(args);
+    if (table && !option.empty())
+        throw InvalidArgument(option + " lays out a neural model's KV cache; a table model (--table) has none");
 }
 
 int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt) {
@@ -59,11 +95,15 @@ int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt
     if (args.has("trace")) trace = std::make_unique<JsonlTraceWriter>(args.value("trace"));
     SessionOptions options = engine.session_options();
     options.record_timings = !args.flag("no-trace-timing");
-    Session session(engine.backend(), engine.codec(), config, trace.get(), options);
+    // only --json reports the KV pool; without it the session needs no sink of its own
+    KvStatsRecorder kv(trace.get());
+    TraceSink* sink = args.flag("json") ? &kv : static_cast<TraceSink*>(trace.get());
+    Session session(engine.backend(), engine.codec(), config, sink, options);
     const GenerationResult result = session.run(prompt);
+    report_early_stop(result);
 
     if (args.flag("json")) {
-        nlohmann::json j = result_json(config, result);
+        nlohmann::json j = result_json(config, result, kv);
         j["model"] = options.model_name;
         j["backend"] = engine.backend().name();
         j["threads"] = thread_count();
@@ -83,16 +123,27 @@ int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt
     return 0;
 }
 
-// Each --compare SPEC ("strategy=beam,num-beams=4") overrides the shared options.
+// Each --compare SPEC ("strategy=beam,num-beams=4", "kv=paged,block-size=4") overrides the
+// shared options; a spec that changes the KV cache runs on a backend of its own.
 int run_compare(LoadedEngine& engine, const Args& args, const std::string& prompt) {
     const GenerationConfig base = decoding_config(args);
+    const KvConfig base_kv = kv_config(args);
+    std::set<std::string> spec_options = decoding_option_names();
+    spec_options.insert(kv_option_names().begin(), kv_option_names().end());
     nlohmann::json rows = nlohmann::json::array();
     for (const std::string& spec : args.values("compare")) {
-        const GenerationConfig config = decoding_config(Args::from_pairs(spec, decoding_option_names()), base);
-        Session session(engine.backend(), engine.codec(), config, nullptr, engine.session_options());
+        const Args spec_args = Args::from_pairs(spec, spec_options, kv_flag_names());
+        const GenerationConfig config = decoding_config(spec_args, base);
+        refuse_kv_options_for_table(spec_args, args.has("table"));
+        std::unique_ptr<Backend> own_backend;
+        if (!first_kv_option(spec_args).empty()) own_backend = engine.make_backend(kv_config(spec_args, base_kv));
+        KvStatsRecorder kv;
+        Session session(own_backend ? *own_backend : engine.backend(), engine.codec(), config, &kv,
+                        engine.session_options());
         const GenerationResult result = session.run(prompt);
+        report_early_stop(result, spec);
         const SequenceRecord* best = result.sequences.empty() ? nullptr : &result.sequences.front();
-        nlohmann::json row = result_json(config, result);
+        nlohmann::json row = result_json(config, result, kv);
         row["config"] = spec;
         row["length"] = best ? best->tokens.size() : 0;
         row["score"] = best ? best->score : 0.0;
@@ -104,14 +155,19 @@ int run_compare(LoadedEngine& engine, const Args& args, const std::string& promp
         std::printf("%s\n", dump({{"prompt", prompt}, {"compare", rows}}).c_str());
         return 0;
     }
-    std::printf("%-36s %9s %6s %6s %6s  %s\n", "configuration", "score", "length", "dist-1", "dist-2", "text");
+    std::printf("%-36s %9s %6s %6s %6s %8s  %s\n", "configuration", "score", "length", "dist-1", "dist-2", "KV MB",
+                "text");
     for (const nlohmann::json& row : rows) {
         // one row per configuration: newlines in the text shown as ⏎
         std::string text = row["text"].get<std::string>();
         for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) text.replace(at, 1, " ⏎ ");
-        std::printf("%-36s %9.4f %6d %6.2f %6.2f  %s\n", row["config"].get<std::string>().c_str(),
+        // the most KV cache memory the run reserved; "-" without a KV cache
+        char kv_mb[32] = "-";
+        if (row.contains("kv"))
+            std::snprintf(kv_mb, sizeof kv_mb, "%.2f", row["kv"]["peak_bytes_reserved"].get<double>() / 1e6);
+        std::printf("%-36s %9.4f %6d %6.2f %6.2f %8s  %s\n", row["config"].get<std::string>().c_str(),
                     row["score"].get<double>(), row["length"].get<int>(), row["distinct_1"].get<double>(),
-                    row["distinct_2"].get<double>(), text.c_str());
+                    row["distinct_2"].get<double>(), kv_mb, text.c_str());
     }
     return 0;
 }
@@ -120,16 +176,22 @@ int run_compare(LoadedEngine& engine, const Args& args, const std::string& promp
 
 int run_generate(int argc, char** argv) {
     std::set<std::string> options = decoding_option_names();
+    options.insert(kv_option_names().begin(), kv_option_names().end());
     options.insert({"model", "table", "prompt", "threads", "tokenizer", "trace", "compare"});
-    Args args(argc, argv, 2, {"json", "no-trace-timing"}, options);
+    std::set<std::string> flags = kv_flag_names();
+    flags.insert({"json", "no-trace-timing"});
+    Args args(argc, argv, 2, flags, options);
     if (!args.positional().empty()) throw InvalidArgument("generate: unexpected argument '" + args.positional()[0] + "'");
     if (args.has("model") && args.has("table")) throw InvalidArgument("give --model or --table, not both");
     const std::string prompt = args.required("prompt");
     set_thread_count(args.integer("threads", 0, 0, 1024));
-    decoding_config(args);  // refuse bad parameters before loading anything
+    // refuse bad parameters before loading anything
+    decoding_config(args);
+    refuse_kv_options_for_table(args, args.has("table"));
+    const KvConfig kv = kv_config(args);
 
     auto engine = LoadedEngine::load(args.value("model", std::string(kEmbeddedPrefix) + kDefaultModelName),
-                                     args.value("table"), args.value("tokenizer"));
+                                     args.value("table"), args.value("tokenizer"), kv);
     if (!args.values("compare").empty()) {
         if (args.has("trace")) throw InvalidArgument("--trace records one run; it cannot be combined with --compare");
         return run_compare(*engine, args, prompt);

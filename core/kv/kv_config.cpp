@@ -21,6 +21,8 @@ void KvConfig::validate() const {
         throw InvalidArgument("--kv sliding needs --window ≥ 1 (positions each query sees)");
     if (kind != KvKind::Sliding && (window > 0 || sink_tokens > 0))
         throw InvalidArgument("--window and --sink-tokens apply only to --kv sliding");
+    if (kind != KvKind::Paged && num_blocks > 0)
+        throw InvalidArgument("--num-blocks applies only to --kv paged");
     if (kind != KvKind::Paged && prefix_caching)
         throw InvalidArgument("--prefix-caching applies only to --kv paged");
 }

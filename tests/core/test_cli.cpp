@@ -215,6 +215,94 @@ private slots:
                        {"no embedded model 'nope'", "embedded:stories-target"});
         expect_refusal({"frobnicate"}, {"unknown command 'frobnicate'"});
     }
+
+    void badKvOptionsAreRefused() {
+        const QStringList run = {"generate", "--model", qfile("model.gguf"), "--prompt", "a"};
+        expect_refusal(run + QStringList{"--kv", "foo"}, {"--kv", "'foo'"});
+        expect_refusal(run + QStringList{"--kv", "paged", "--block-size", "0"}, {"--block-size", "got 0"});
+        expect_refusal(run + QStringList{"--kv", "paged", "--block-size", "129"}, {"--block-size", "got 129"});
+        expect_refusal(run + QStringList{"--kv", "paged", "--block-size", "x"}, {"--block-size", "not an integer"});
+        expect_refusal(run + QStringList{"--kv", "paged", "--num-blocks", "-1"}, {"--num-blocks"});
+        expect_refusal(run + QStringList{"--kv", "paged", "--window", "8"}, {"--window", "--kv sliding"});
+        expect_refusal(run + QStringList{"--kv", "sliding"}, {"--kv sliding", "--window"});
+        expect_refusal(run + QStringList{"--prefix-caching"}, {"--prefix-caching", "--kv paged"});
+        expect_refusal(run + QStringList{"--max-seq-len", "25"}, {"--max-seq-len", "context length of 24"});
+        // a table model has no KV cache to lay out, neither for the run nor for a --compare spec
+        const QString table = DECODELAB_SOURCE_DIR "/assets/tables/textbook-beam.json";
+        expect_refusal({"generate", "--table", table, "--prompt", "<s>", "--kv", "paged"}, {"--kv", "--table"});
+        expect_refusal({"generate", "--table", table, "--prompt", "<s>", "--max-new-tokens", "4", "--compare",
+                        "block-size=4"},
+                       {"--block-size", "--table"});
+        expect_refusal(run + QStringList{"--compare", "kv=paged,prefix-caching=1"}, {"prefix-caching", "flag"});
+    }
+
+    void promptLongerThanTheKvPoolIsRefused() {
+        // 2 blocks of 16 slots hold 32 positions; this prompt is longer
+        const QString prompt = "Once upon a time there was a little girl named Lily. She liked to play in the park "
+                               "with her dog and her cat every day. One day she saw a big red ball.";
+        expect_refusal({"generate", "--model", "embedded:stories-target", "--prompt", prompt, "--kv", "paged",
+                        "--num-blocks", "2"},
+                       {"prompt of", "KV pool"});
+    }
+
+    void beamSearchOutgrowingTheKvPoolStopsEarly() {
+        // 4 beams share the prompt's block, then each needs blocks of its own: 4 blocks of 16
+        // slots run out long before 40 new tokens
+        const CliResult r = run_cli({"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
+                                     "--strategy", "beam", "--num-beams", "4", "--max-new-tokens", "40", "--kv",
+                                     "paged", "--num-blocks", "4", "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const QJsonObject j = parse_object(r.out);
+        QCOMPARE(j["stop_reason"].toString(), QString("kv_exhausted"));
+        const QString detail = j["stop_detail"].toString();
+        QVERIFY2(detail.contains("KV pool"), qPrintable(detail));
+        const qsizetype generated = j["tokens"].toArray().size();
+        QVERIFY2(generated > 0 && generated < 40, qPrintable(QString::number(generated)));
+        QCOMPARE(r.err.trimmed(), "decodelab-cli: stopped early: " + detail);
+        const QJsonObject kv = j["kv"].toObject();
+        QCOMPARE(kv["kind"].toString(), QString("paged"));
+        QVERIFY(kv["peak_slots_reserved"].toInteger() <= 4 * 16);
+    }
+
+    void greedyTokensDoNotDependOnTheKvLayout() {
+        const QStringList run = {"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
+                                 "--max-new-tokens", "40", "--json"};
+        const CliResult contiguous = run_cli(run + QStringList{"--kv", "contiguous"});
+        const CliResult paged = run_cli(run + QStringList{"--kv", "paged", "--block-size", "4"});
+        const CliResult prefix = run_cli(run + QStringList{"--kv", "paged", "--block-size", "4", "--prefix-caching"});
+        QVERIFY2(contiguous.exit_code == 0 && paged.exit_code == 0 && prefix.exit_code == 0,
+                 qPrintable(contiguous.err + paged.err + prefix.err));
+        const QJsonObject c = parse_object(contiguous.out), p = parse_object(paged.out), pc = parse_object(prefix.out);
+        QVERIFY(!c["tokens"].toArray().isEmpty());
+        QCOMPARE(p["tokens"], c["tokens"]);
+        QCOMPARE(pc["tokens"], c["tokens"]);
+        // the same tokens in different memory: contiguous reserves the whole context of 512
+        // slots up front, paged only the blocks in use (less than one block of slack)
+        const QJsonObject ckv = c["kv"].toObject(), pkv = p["kv"].toObject();
+        QCOMPARE(ckv["kind"].toString(), QString("contiguous"));
+        QCOMPARE(ckv["peak_slots_reserved"].toInteger(), qint64(512));
+        QCOMPARE(pkv["kind"].toString(), QString("paged"));
+        QCOMPARE(pkv["block_size"].toInt(), 4);
+        const qint64 slack = pkv["peak_slots_reserved"].toInteger() - pkv["peak_slots_used"].toInteger();
+        QVERIFY2(slack >= 0 && slack < 4, qPrintable(QString::number(slack)));
+        QCOMPARE(pkv["peak_bytes_reserved"].toInteger(),
+                 pkv["peak_slots_reserved"].toInteger() * pkv["bytes_per_slot"].toInteger());
+    }
+
+    void compareSpecsMayChangeTheKvCache() {
+        const CliResult r = run_cli({"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
+                                     "--max-new-tokens", "12", "--strategy", "beam", "--num-beams", "2", "--json",
+                                     "--compare", "kv=contiguous", "--compare",
+                                     "kv=paged,block-size=4,prefix-caching"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const QJsonArray rows = parse_object(r.out)["compare"].toArray();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[1].toObject()["tokens"], rows[0].toObject()["tokens"]);
+        QCOMPARE(rows[0].toObject()["kv"].toObject()["kind"].toString(), QString("contiguous"));
+        QCOMPARE(rows[1].toObject()["kv"].toObject()["kind"].toString(), QString("paged"));
+        QVERIFY(rows[1].toObject()["kv"].toObject()["peak_bytes_reserved"].toInteger() <
+                rows[0].toObject()["kv"].toObject()["peak_bytes_reserved"].toInteger());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
