@@ -6,5 +6,6 @@ namespace dlab::cli {
 
 int run_inspect(int argc, char** argv);
 int run_generate(int argc, char** argv);
+int run_io_model(int argc, char** argv);
 
 }  // namespace dlab::cli

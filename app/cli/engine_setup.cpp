@@ -23,7 +23,8 @@ Tokenizer require_tokenizer(const Model& model) {
 }  // namespace
 
 std::unique_ptr<LoadedEngine> LoadedEngine::load(const std::string& model, const std::string& table,
-                                                 const std::string& llama2c_tokenizer, const KvConfig& kv) {
+                                                 const std::string& llama2c_tokenizer, const KvConfig& kv,
+                                                 const AttentionConfig& attention) {
     auto engine = std::unique_ptr<LoadedEngine>(new LoadedEngine());
     if (!table.empty()) {
         engine->m_table = load_table_model(table);
@@ -38,16 +39,16 @@ std::unique_ptr<LoadedEngine> LoadedEngine::load(const std::string& model, const
     options.llama2c_tokenizer_path = llama2c_tokenizer;
     engine->m_model = load_model_or_embedded(model, options);
     engine->m_tokenizer = require_tokenizer(*engine->m_model);
-    engine->m_backend = engine->make_backend(kv);
+    engine->m_backend = engine->make_backend(kv, attention);
     engine->m_codec = &*engine->m_tokenizer;
     engine->m_options.model_name = model;
     engine->m_options.model_kind = "llama";
     return engine;
 }
 
-std::unique_ptr<Backend> LoadedEngine::make_backend(const KvConfig& kv) const {
-    if (!m_model) throw InvalidArgument("a table model has no KV cache to configure");
-    return std::make_unique<CpuBackend>(m_model->config, m_model->weights, kv);
+std::unique_ptr<Backend> LoadedEngine::make_backend(const KvConfig& kv, const AttentionConfig& attention) const {
+    if (!m_model) throw InvalidArgument("a table model has no KV cache or attention to configure");
+    return std::make_unique<CpuBackend>(m_model->config, m_model->weights, kv, attention);
 }
 
 }  // namespace dlab::cli

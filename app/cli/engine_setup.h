@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "attention/attention_config.h"
 #include "engine/backend.h"
 #include "engine/session.h"
 #include "kv/kv_config.h"
@@ -19,14 +20,19 @@ namespace dlab::cli {
 class LoadedEngine {
 public:
     // `model` ("embedded:NAME" or a path) unless `table` is given; `kv` lays out the neural
-    // model's KV cache (a table model has none and ignores it).
+    // model's KV cache and `attention` chooses its prefill attention (a table model has
+    // neither and ignores them).
     static std::unique_ptr<LoadedEngine> load(const std::string& model, const std::string& table,
-                                              const std::string& llama2c_tokenizer, const KvConfig& kv = {});
+                                              const std::string& llama2c_tokenizer, const KvConfig& kv = {},
+                                              const AttentionConfig& attention = {});
 
     Backend& backend() { return *m_backend; }
-    // Another backend over the same neural model with a KV cache of its own (a --compare
-    // run with other KV options). Throws InvalidArgument for a table model.
-    std::unique_ptr<Backend> make_backend(const KvConfig& kv) const;
+    // Another backend over the same neural model with a KV cache and attention of its own
+    // (a --compare run with other KV or attention options). Throws InvalidArgument for a
+    // table model.
+    std::unique_ptr<Backend> make_backend(const KvConfig& kv, const AttentionConfig& attention = {}) const;
+    // The neural model's configuration; null for a table model.
+    const ModelConfig* model_config() const { return m_model ? &m_model->config : nullptr; }
     const TextCodec& codec() const { return *m_codec; }
     const SessionOptions& session_options() const { return m_options; }
 

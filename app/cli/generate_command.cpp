@@ -6,6 +6,8 @@
 #include <string>
 
 #include "args.h"
+#include "attention/device_preset.h"
+#include "attention_options.h"
 #include "commands.h"
 #include "common/error.h"
 #include "decoding_options.h"
@@ -14,6 +16,7 @@
 #include "engine_setup.h"
 #include "kv_options.h"
 #include "kv_stats_recorder.h"
+#include "tile_stats_recorder.h"
 #include "trace/jsonl.h"
 
 namespace dlab::cli {
@@ -58,6 +61,33 @@ void add_kv_json(const KvStatsRecorder& kv, nlohmann::json& j) {
                {"mean_fragmentation", kv.mean_fragmentation()}};
 }
 
+// The attention the prefill used, FlashAttention's tiles for this model's head dimension
+// in the engine's F32, and the HBM bytes the traced layer and head moved during the run's
+// prefill passes (summed over the tile events the backend passed on); absent for a table
+// model, which has no attention.
+void add_attention_json(const AttentionConfig& attention, const ModelConfig* model, const TileStatsRecorder& tiles,
+                        nlohmann::json& j) {
+    if (!model) return;
+    const int head_dim = model->head_dim();
+    const int element_bytes = sizeof(float);
+    const TileSizes t = attention.tiles(head_dim, element_bytes);
+    const long long sram =
+        attention.sram_bytes > 0 ? attention.sram_bytes : device_preset(attention.device_preset).sram_per_block;
+    j["attention"] = {{"kind", attention_kind_name(attention.kind)},
+                      {"device_preset", attention.device_preset},
+                      {"sram_bytes", sram},
+                      {"head_dim", head_dim},
+                      {"element_bytes", element_bytes},
+                      {"tiles", {{"rows", t.rows}, {"cols", t.cols}}},
+                      {"traced", {{"layer", attention.trace_layer},
+                                  {"head", attention.trace_head},
+                                  {"prefill_passes", tiles.passes()},
+                                  {"tile_events", tiles.events()},
+                                  {"hbm_read_bytes", tiles.hbm_read_bytes()},
+                                  {"hbm_write_bytes", tiles.hbm_write_bytes()},
+                                  {"complete", tiles.complete()}}}};
+}
+
 nlohmann::json result_json(const GenerationConfig& config, const GenerationResult& result, const KvStatsRecorder& kv) {
     nlohmann::json j = {{"strategy", strategy_name(config.strategy)},
                         {"prompt_tokens", result.prompt_tokens},
@@ -82,28 +112,35 @@ void report_early_stop(const GenerationResult& result, const std::string& label 
     std::fprintf(stderr, "decodelab-cli: stopped early%s: %s\n", which.c_str(), result.stop_detail.c_str());
 }
 
-// A table model has no KV cache to lay out.
-void refuse_kv_options_for_table(const Args& args, bool table) {
-    const std::string option = first_kv_option(args);
-    if (table && !option.empty())
-        throw InvalidArgument(option + " lays out a neural model's KV cache; a table model (--table) has none");
+// A table model has no KV cache to lay out and no attention to choose.
+void refuse_model_options_for_table(const Args& args, bool table) {
+    if (!table) return;
+    const std::string kv_option = first_kv_option(args);
+    if (!kv_option.empty())
+        throw InvalidArgument(kv_option + " lays out a neural model's KV cache; a table model (--table) has none");
+    const std::string attention_option = first_attention_option(args);
+    if (!attention_option.empty())
+        throw InvalidArgument(attention_option + " configures a neural model's attention; a table model (--table) has none");
 }
 
-int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt) {
+int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt, const AttentionConfig& attention) {
     const GenerationConfig config = decoding_config(args);
     std::unique_ptr<JsonlTraceWriter> trace;
     if (args.has("trace")) trace = std::make_unique<JsonlTraceWriter>(args.value("trace"));
     SessionOptions options = engine.session_options();
     options.record_timings = !args.flag("no-trace-timing");
-    // only --json reports the KV pool; without it the session needs no sink of its own
+    // only --json reports the KV pool and the attention's HBM bytes; without it the session
+    // needs no sink of its own
     KvStatsRecorder kv(trace.get());
-    TraceSink* sink = args.flag("json") ? &kv : static_cast<TraceSink*>(trace.get());
+    TileStatsRecorder tiles(attention.max_tile_events, &kv);
+    TraceSink* sink = args.flag("json") ? &tiles : static_cast<TraceSink*>(trace.get());
     Session session(engine.backend(), engine.codec(), config, sink, options);
     const GenerationResult result = session.run(prompt);
     report_early_stop(result);
 
     if (args.flag("json")) {
         nlohmann::json j = result_json(config, result, kv);
+        add_attention_json(attention, engine.model_config(), tiles, j);
         j["model"] = options.model_name;
         j["backend"] = engine.backend().name();
         j["threads"] = thread_count();
@@ -123,27 +160,36 @@ int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt
     return 0;
 }
 
-// Each --compare SPEC ("strategy=beam,num-beams=4", "kv=paged,block-size=4") overrides the
-// shared options; a spec that changes the KV cache runs on a backend of its own.
+// Each --compare SPEC ("strategy=beam,num-beams=4", "kv=paged,block-size=4",
+// "attention=flash") overrides the shared options; a spec that changes the KV cache or the
+// attention runs on a backend of its own.
 int run_compare(LoadedEngine& engine, const Args& args, const std::string& prompt) {
     const GenerationConfig base = decoding_config(args);
     const KvConfig base_kv = kv_config(args);
+    const AttentionConfig base_attention = attention_config(args);
     std::set<std::string> spec_options = decoding_option_names();
     spec_options.insert(kv_option_names().begin(), kv_option_names().end());
+    spec_options.insert(attention_option_names().begin(), attention_option_names().end());
     nlohmann::json rows = nlohmann::json::array();
     for (const std::string& spec : args.values("compare")) {
         const Args spec_args = Args::from_pairs(spec, spec_options, kv_flag_names());
         const GenerationConfig config = decoding_config(spec_args, base);
-        refuse_kv_options_for_table(spec_args, args.has("table"));
+        refuse_model_options_for_table(spec_args, args.has("table"));
+        const KvConfig spec_kv = kv_config(spec_args, base_kv);
+        const AttentionConfig spec_attention = attention_config(spec_args, base_attention);
+        check_attention_with_kv(spec_attention, spec_kv);
         std::unique_ptr<Backend> own_backend;
-        if (!first_kv_option(spec_args).empty()) own_backend = engine.make_backend(kv_config(spec_args, base_kv));
+        if (!first_kv_option(spec_args).empty() || !first_attention_option(spec_args).empty())
+            own_backend = engine.make_backend(spec_kv, spec_attention);
         KvStatsRecorder kv;
-        Session session(own_backend ? *own_backend : engine.backend(), engine.codec(), config, &kv,
+        TileStatsRecorder tiles(spec_attention.max_tile_events, &kv);
+        Session session(own_backend ? *own_backend : engine.backend(), engine.codec(), config, &tiles,
                         engine.session_options());
         const GenerationResult result = session.run(prompt);
         report_early_stop(result, spec);
         const SequenceRecord* best = result.sequences.empty() ? nullptr : &result.sequences.front();
         nlohmann::json row = result_json(config, result, kv);
+        add_attention_json(spec_attention, engine.model_config(), tiles, row);
         row["config"] = spec;
         row["length"] = best ? best->tokens.size() : 0;
         row["score"] = best ? best->score : 0.0;
@@ -177,6 +223,7 @@ int run_compare(LoadedEngine& engine, const Args& args, const std::string& promp
 int run_generate(int argc, char** argv) {
     std::set<std::string> options = decoding_option_names();
     options.insert(kv_option_names().begin(), kv_option_names().end());
+    options.insert(attention_option_names().begin(), attention_option_names().end());
     options.insert({"model", "table", "prompt", "threads", "tokenizer", "trace", "compare"});
     std::set<std::string> flags = kv_flag_names();
     flags.insert({"json", "no-trace-timing"});
@@ -187,16 +234,18 @@ int run_generate(int argc, char** argv) {
     set_thread_count(args.integer("threads", 0, 0, 1024));
     // refuse bad parameters before loading anything
     decoding_config(args);
-    refuse_kv_options_for_table(args, args.has("table"));
+    refuse_model_options_for_table(args, args.has("table"));
     const KvConfig kv = kv_config(args);
+    const AttentionConfig attention = attention_config(args);
+    check_attention_with_kv(attention, kv);
 
     auto engine = LoadedEngine::load(args.value("model", std::string(kEmbeddedPrefix) + kDefaultModelName),
-                                     args.value("table"), args.value("tokenizer"), kv);
+                                     args.value("table"), args.value("tokenizer"), kv, attention);
     if (!args.values("compare").empty()) {
         if (args.has("trace")) throw InvalidArgument("--trace records one run; it cannot be combined with --compare");
         return run_compare(*engine, args, prompt);
     }
-    return run_single(*engine, args, prompt);
+    return run_single(*engine, args, prompt, attention);
 }
 
 }  // namespace dlab::cli

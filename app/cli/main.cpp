@@ -17,12 +17,13 @@ constexpr const char* kUsage =
     "      architecture, dimensions, tensor types and sizes, tokenizer and special tokens\n"
     "  generate [--model MODEL | --table FILE] --prompt TEXT [--max-new-tokens N]\n"
     "           [--strategy greedy|beam|contrastive|sample] [--seed N] [--threads N]\n"
-    "           [--kv contiguous|sliding|paged] [--trace FILE [--no-trace-timing]\n"
-    "           [--trace-top-n N]] [--json] [--compare KEY=VALUE,...,FLAG (repeatable)]\n"
+    "           [--kv contiguous|sliding|paged] [--attention naive|flash]\n"
+    "           [--trace FILE [--no-trace-timing] [--trace-top-n N]] [--json]\n"
+    "           [--compare KEY=VALUE,...,FLAG (repeatable)]\n"
     "      decodes the prompt and prints the continuation (--json: one JSON object with\n"
-    "      every returned sequence, the stop reason and the KV cache's peak; --trace: every\n"
-    "      step as JSON Lines); a run the KV cache cannot hold to the end stops early, says\n"
-    "      why on stderr and prints what it has\n"
+    "      every returned sequence, the stop reason, the KV cache's peak and the attention's\n"
+    "      tiles and traced HBM bytes; --trace: every step as JSON Lines); a run the KV\n"
+    "      cache cannot hold to the end stops early, says why on stderr and prints what it has\n"
     "      beam search:   --num-beams N --length-penalty X --early-stopping true|false|never\n"
     "                     --num-return-sequences N\n"
     "      contrastive:   --penalty-alpha X --top-k N (default 4)\n"
@@ -36,7 +37,21 @@ constexpr const char* kUsage =
     "                     (default 0: 8 sequences of max-seq-len) --prefix-caching\n"
     "                     --kv sliding --window N --sink-tokens N\n"
     "                     --max-seq-len N (default 0: the model's context)\n"
-    "      --compare specs may set KV options too: kv=paged,block-size=4,prefix-caching\n"
+    "      attention:     --attention naive|flash (default naive; flash: FlashAttention's\n"
+    "                     tiles in the prefill, not with --kv sliding) --sram-bytes N\n"
+    "                     (M; bytes, or k / m for KiB / MiB; default 0: the preset's\n"
+    "                     shared memory per block) --device-preset a100|h100|h200\n"
+    "                     --tile-rows N --tile-cols N (explicit Br, Bc) --tile-layer N\n"
+    "                     --tile-head N (the head whose tiles are traced) --highlight-row N\n"
+    "                     --max-tile-events N (per prefill pass, default 4096)\n"
+    "      --compare specs may set KV and attention options too:\n"
+    "                     kv=paged,block-size=4,prefix-caching  attention=flash,sram-bytes=16k\n"
+    "  io-model [--head-dims 64,128] [--sram 100k,227k,20m] [--n-min 256] [--n-max 16384]\n"
+    "           [--element-bytes 2] [--causal] [--device-preset a100|h100|h200] [--csv]\n"
+    "      HBM bytes of standard attention and FlashAttention for N = n-min … n-max\n"
+    "      (doubling), each head dimension d and SRAM budget M: counted, against the closed\n"
+    "      forms (Nd + N^2)e and N^2 d^2 e / M, with the preset's roofline time (a model, not\n"
+    "      a timing); --csv: one header row, one row per point\n"
     "\n"
     "MODEL is a GGUF file (architecture llama), a llama2.c checkpoint (.bin, with\n"
     "tokenizer.bin beside it or given by --tokenizer), or a model built into DecodeLab:\n"
@@ -49,6 +64,7 @@ int main(int argc, char** argv) {
     try {
         if (command == "inspect") return dlab::cli::run_inspect(argc, argv);
         if (command == "generate") return dlab::cli::run_generate(argc, argv);
+        if (command == "io-model") return dlab::cli::run_io_model(argc, argv);
         if (command == "help" || command == "--help" || command == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

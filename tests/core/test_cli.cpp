@@ -303,6 +303,140 @@ private slots:
         QVERIFY(rows[1].toObject()["kv"].toObject()["peak_bytes_reserved"].toInteger() <
                 rows[0].toObject()["kv"].toObject()["peak_bytes_reserved"].toInteger());
     }
+
+    void flashAttentionGivesTheSameTokensAsNaive() {
+        const QStringList run = {"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
+                                 "--max-new-tokens", "24", "--json"};
+        const CliResult naive = run_cli(run);
+        const CliResult flash = run_cli(run + QStringList{"--attention", "flash"});
+        // small tiles: the 5-token prompt spans 2 × 2 tiles of 4 rows, one above the diagonal
+        const CliResult tiled = run_cli(run + QStringList{"--attention", "flash", "--sram-bytes", "2k"});
+        QVERIFY2(naive.exit_code == 0 && flash.exit_code == 0 && tiled.exit_code == 0,
+                 qPrintable(naive.err + flash.err + tiled.err));
+        const QJsonObject n = parse_object(naive.out), f = parse_object(flash.out), t = parse_object(tiled.out);
+        QVERIFY(!n["tokens"].toArray().isEmpty());
+        QCOMPARE(f["tokens"], n["tokens"]);
+        QCOMPARE(t["tokens"], n["tokens"]);
+
+        // head dim 32 at F32 with the a100 preset's 163 KiB: Bc = ⌈166912 / (4·32·4)⌉ = 326, Br = min(Bc, d)
+        const QJsonObject na = n["attention"].toObject(), fa = f["attention"].toObject(), ta = t["attention"].toObject();
+        QCOMPARE(na["kind"].toString(), QString("naive"));
+        QCOMPARE(fa["kind"].toString(), QString("flash"));
+        QCOMPARE(fa["head_dim"].toInt(), 32);
+        QCOMPARE(fa["element_bytes"].toInt(), 4);
+        QCOMPARE(fa["sram_bytes"].toInteger(), qint64(163 * 1024));
+        QCOMPARE(fa["tiles"].toObject()["rows"].toInt(), 32);
+        QCOMPARE(fa["tiles"].toObject()["cols"].toInt(), 326);
+        QCOMPARE(ta["tiles"].toObject()["rows"].toInt(), 4);
+        QCOMPARE(ta["tiles"].toObject()["cols"].toInt(), 4);
+
+        // one prefill pass over N = 5 prompt tokens (BOS included) at layer 0, head 0, d = 32, 4-byte floats
+        const qint64 N = n["prompt_tokens"].toArray().size(), d = 32, e = 4;
+        QCOMPARE(N, qint64(5));
+        const QJsonObject nt = na["traced"].toObject(), ft = fa["traced"].toObject(), tt = ta["traced"].toObject();
+        for (const QJsonObject& traced : {nt, ft, tt}) {
+            QCOMPARE(traced["prefill_passes"].toInt(), 1);
+            QCOMPARE(traced["complete"].toBool(), true);
+        }
+        // Algorithm 0: read Q, K; write S; read S, write P; read P, V; write O
+        QCOMPARE(nt["hbm_read_bytes"].toInteger() + nt["hbm_write_bytes"].toInteger(), 4 * (N * d + N * N) * e);
+        QCOMPARE(nt["tile_events"].toInteger(), qint64(3));
+        // Algorithm 1 with one tile: O, ℓ, m initialized; K, V, Q, O, ℓ, m read; O, ℓ, m written
+        QCOMPARE(ft["tile_events"].toInteger(), qint64(2));
+        QCOMPARE(ft["hbm_read_bytes"].toInteger(), (4 * N * d + 2 * N) * e);
+        QCOMPARE(ft["hbm_write_bytes"].toInteger(), 2 * (N * d + 2 * N) * e);
+        // 2 × 2 tiles, the one above the diagonal skipped: 3 tiles and the initialization
+        QCOMPARE(tt["tile_events"].toInteger(), qint64(4));
+
+        // a --compare spec may switch the attention; that run gets a backend of its own
+        const CliResult compare = run_cli(run + QStringList{"--compare", "attention=naive", "--compare",
+                                                            "attention=flash,sram-bytes=2k"});
+        QVERIFY2(compare.exit_code == 0, qPrintable(compare.err));
+        const QJsonArray rows = parse_object(compare.out)["compare"].toArray();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0].toObject()["tokens"], n["tokens"]);
+        QCOMPARE(rows[1].toObject()["tokens"], n["tokens"]);
+        QCOMPARE(rows[1].toObject()["attention"].toObject()["kind"].toString(), QString("flash"));
+        QCOMPARE(rows[1].toObject()["attention"].toObject()["tiles"].toObject()["cols"].toInt(), 4);
+    }
+
+    void badAttentionOptionsAreRefused() {
+        const QStringList run = {"generate", "--model", qfile("model.gguf"), "--prompt", "a"};
+        expect_refusal(run + QStringList{"--attention", "flash", "--kv", "sliding", "--window", "8"},
+                       {"--attention flash", "--kv sliding"});
+        expect_refusal(run + QStringList{"--kv", "sliding", "--window", "8", "--compare", "attention=flash"},
+                       {"--attention flash", "--kv sliding"});
+        expect_refusal(run + QStringList{"--attention", "turbo"}, {"--attention", "'turbo'"});
+        expect_refusal(run + QStringList{"--device-preset", "v100"}, {"--device-preset", "'v100'"});
+        // the model has 3 layers and 8 heads
+        expect_refusal(run + QStringList{"--tile-layer", "3"}, {"--tile-layer", "got 3"});
+        expect_refusal(run + QStringList{"--tile-layer", "-1"}, {"--tile-layer", "got -1"});
+        expect_refusal(run + QStringList{"--tile-layer", "x"}, {"--tile-layer", "not an integer"});
+        expect_refusal(run + QStringList{"--tile-head", "8"}, {"--tile-head", "got 8"});
+        expect_refusal(run + QStringList{"--sram-bytes", "12q"}, {"--sram-bytes", "'12q'"});
+        expect_refusal(run + QStringList{"--tile-rows", "4"}, {"--tile-rows", "--tile-cols"});
+        expect_refusal(run + QStringList{"--max-tile-events", "-1"}, {"--max-tile-events"});
+        const QString table = DECODELAB_SOURCE_DIR "/assets/tables/textbook-beam.json";
+        expect_refusal({"generate", "--table", table, "--prompt", "<s>", "--attention", "flash"},
+                       {"--attention", "--table"});
+    }
+
+    void ioModelCsvCountsBothAlgorithms() {
+        const CliResult r = run_cli({"io-model", "--csv", "--head-dims", "64", "--sram", "227k", "--n-min", "256",
+                                     "--n-max", "1024"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 4);
+        const QStringList header = lines[0].split(',');
+        QCOMPARE(header, (QStringList{"n", "head_dim", "sram_bytes", "element_bytes", "causal", "br", "bc",
+                                      "naive_hbm_bytes", "flash_hbm_bytes", "ratio", "naive_closed_form_bytes",
+                                      "flash_closed_form_bytes", "naive_factor", "flash_factor", "device",
+                                      "naive_modeled_s", "flash_modeled_s"}));
+        double last_ratio = 0.0;
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList cells = lines[i].split(',');
+            QCOMPARE(cells.size(), header.size());
+            auto cell = [&](const char* name) { return cells[header.indexOf(name)]; };
+            const qint64 n = cell("n").toLongLong();
+            QCOMPARE(n, qint64(256) << (i - 1));
+            QCOMPARE(cell("head_dim").toInt(), 64);
+            QCOMPARE(cell("sram_bytes").toLongLong(), qint64(227 * 1024));
+            QCOMPARE(cell("element_bytes").toInt(), 2);
+            QCOMPARE(cell("causal").toInt(), 0);
+            // Bc = ⌈232448 / (4·64·2)⌉ = 454, Br = min(Bc, d) = 64
+            QCOMPARE(cell("br").toInt(), 64);
+            QCOMPARE(cell("bc").toInt(), 454);
+            // Algorithm 0 in FP16: Q, K read; S written, read; P written, read; V read; O written
+            QCOMPARE(cell("naive_hbm_bytes").toLongLong(), 4 * (n * 64 + n * n) * 2);
+            const double naive = cell("naive_hbm_bytes").toDouble(), flash = cell("flash_hbm_bytes").toDouble();
+            QVERIFY(flash > 0 && flash < naive);
+            const double ratio = cell("ratio").toDouble();
+            QVERIFY(qAbs(ratio - naive / flash) < 1e-4 * ratio);
+            QVERIFY2(ratio > last_ratio, qPrintable(lines[i]));
+            last_ratio = ratio;
+            QCOMPARE(cell("naive_factor").toDouble(), 4.0);
+            QCOMPARE(cell("device"), QString("a100"));
+            QVERIFY(cell("naive_modeled_s").toDouble() > cell("flash_modeled_s").toDouble());
+        }
+
+        const CliResult text = run_cli({"io-model", "--n-max", "512"});
+        QVERIFY2(text.exit_code == 0, qPrintable(text.err));
+        QVERIFY(text.out.contains("not a measurement"));
+        QVERIFY(text.out.contains("64x454"));
+    }
+
+    void badIoModelOptionsAreRefused() {
+        expect_refusal({"io-model", "--head-dims", "0"}, {"--head-dims"});
+        expect_refusal({"io-model", "--head-dims", "64,x"}, {"--head-dims", "'x'"});
+        expect_refusal({"io-model", "--sram", "12q"}, {"--sram", "'12q'"});
+        expect_refusal({"io-model", "--sram", "0"}, {"--sram"});
+        expect_refusal({"io-model", "--n-min", "1024", "--n-max", "256"}, {"--n-max", "--n-min"});
+        expect_refusal({"io-model", "--n-min", "0"}, {"--n-min"});
+        expect_refusal({"io-model", "--element-bytes", "0"}, {"--element-bytes"});
+        expect_refusal({"io-model", "--device-preset", "v100"}, {"--device-preset"});
+        expect_refusal({"io-model", "--n-max", "4194304", "--sram", "1"}, {"--n-max"});
+        expect_refusal({"io-model", "--window", "8"}, {"unknown option --window"});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
