@@ -103,10 +103,10 @@ std::vector<SequenceOutput> CpuBackend::decode(const std::vector<SequenceInput>&
     }
     for (int i = 0; i < n; ++i) rows.positions[i] = m_cache->append(inputs[i].seq_id, inputs[i].tokens).first_pos;
 
-    RowMatrix hidden;  // [n][dim]
+    RowMatrix& hidden = m_scratch.hidden;  // [n][dim]
     run_layers(rows, std::nullopt, hidden);
 
-    RowMatrix logits;  // [n][vocab]
+    RowMatrix& logits = m_scratch.logits;  // [n][vocab]
     matmul_transposed(hidden, m_weights.classifier(), logits);
     std::vector<SequenceOutput> outputs(n);
     for (int i = 0; i < n; ++i) {
@@ -121,23 +121,28 @@ void CpuBackend::run_layers(const RowBatch& rows, std::optional<int> prefill_seq
     const ModelConfig& c = m_config;
     const int n = static_cast<int>(rows.tokens.size());
 
+    // the activations live in m_scratch; these names keep the layer loop readable
+    RowMatrix &x = m_scratch.x, &xb = m_scratch.xb, &q = m_scratch.q, &k = m_scratch.k, &v = m_scratch.v;
+    RowMatrix &attn = m_scratch.attn, &proj = m_scratch.proj, &gate = m_scratch.gate, &up = m_scratch.up;
+
     // token embedding   x: [n][dim]
-    RowMatrix x(n, c.dim);
+    x.resize(n, c.dim);
     for (int i = 0; i < n; ++i) x.row(i) = m_weights.token_embedding.row(rows.tokens[i]);
 
-    RowMatrix xb, q, k, v, attn, proj, gate, up;
+    // RoPE angles of every row, the same in every layer
+    make_rope_table(rows.positions, c.head_dim(), c.rope_freq_base, m_scratch.rope);
+
     for (int l = 0; l < c.n_layers; ++l) {
         const LayerWeights& w = m_weights.layers[l];
 
-        // attention norm and qkv projections   q: [n][n_heads·hd], k, v: [n][kv_dim]
+        // attention norm and qkv projections, streamed as one stacked matrix
+        // q: [n][n_heads·hd], k, v: [n][kv_dim]
         rms_norm(x, w.attn_norm, c.rms_eps, xb);
-        matmul_transposed(xb, w.wq, q);
-        matmul_transposed(xb, w.wk, k);
-        matmul_transposed(xb, w.wv, v);
+        matmul_transposed(xb, {{&w.wq, &q}, {&w.wk, &k}, {&w.wv, &v}});
 
         // RoPE on queries and keys
-        apply_rope(q, rows.positions, c.head_dim(), c.rope_freq_base);
-        apply_rope(k, rows.positions, c.head_dim(), c.rope_freq_base);
+        apply_rope(q, m_scratch.rope);
+        apply_rope(k, m_scratch.rope);
 
         // causal grouped-query attention over the cache, then this pass's keys and values into it
         attend_and_store(l, rows, prefill_seq, q, k, v, attn);
@@ -148,9 +153,7 @@ void CpuBackend::run_layers(const RowBatch& rows, std::optional<int> prefill_seq
 
         // feed-forward norm, SwiGLU, down projection and residual
         rms_norm(x, w.ffn_norm, c.rms_eps, xb);
-        matmul_transposed(xb, w.w_gate, gate);
-        matmul_transposed(xb, w.w_up, up);
-        swiglu(gate, up);
+        swiglu_projection(xb, w.w_gate, w.w_up, gate, up);
         matmul_transposed(gate, w.w_down, proj);
         x += proj;
     }

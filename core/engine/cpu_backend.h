@@ -6,6 +6,7 @@
 
 #include "attention/attention_config.h"
 #include "engine/backend.h"
+#include "engine/cpu_kernels.h"
 #include "kv/kv_cache.h"
 #include "kv/kv_config.h"
 
@@ -75,6 +76,24 @@ private:
     AttentionConfig m_attention;
     BoundedTileObserver m_tiles;
     std::vector<std::vector<KvSegment>> m_past;  // [rows][segments]: what each row's sequence has stored
+
+    // Activations of one pass, kept between calls so that a decode step allocates nothing:
+    // Eigen's resize reallocates only when a shape changes (prefill ↔ decode).
+    struct Scratch {
+        RowMatrix x;       // [n_rows][dim], the residual stream
+        RowMatrix xb;      // [n_rows][dim], normed input of a projection
+        RowMatrix q;       // [n_rows][n_heads·head_dim]
+        RowMatrix k;       // [n_rows][kv_dim]
+        RowMatrix v;       // [n_rows][kv_dim]
+        RowMatrix attn;    // [n_rows][n_heads·head_dim]
+        RowMatrix proj;    // [n_rows][dim], output of wo and w_down
+        RowMatrix gate;    // [n_rows][hidden_dim], silu(gate) ⊙ up
+        RowMatrix up;      // [n_rows][hidden_dim]
+        RopeTable rope;    // [n_rows][head_dim/2] cos and sin
+        RowMatrix hidden;  // [n_rows][dim], decode's final-normed states
+        RowMatrix logits;  // [n_rows][vocab_size], decode's logits
+    };
+    Scratch m_scratch;
 };
 
 }  // namespace dlab

@@ -2,25 +2,50 @@
 // [n_rows][…] matrix is one token position (of one sequence).
 #pragma once
 
+#include <initializer_list>
 #include <vector>
 
 #include "model/weights.h"
 
 namespace dlab {
 
-// y = x · wᵀ, rows split across the engine's threads by output column.
-// x: [n_rows][in], w: [out][in], y: [n_rows][out] (resized).
+// One product of a stacked matmul: out = x · weightᵀ.
+// weight: [n_out][in], out: [n_rows][n_out] (resized)
+struct Projection {
+    const RowMatrix* weight;
+    RowMatrix* out;
+};
+
+// Every projection's out = x · weightᵀ, in one parallel region: the weights are streamed as
+// if stacked into one [Σ n_out][in] matrix whose rows are split evenly across the threads,
+// so that short matrices (wk, wv) cost no fork/join and no ramp-up of their own.
+// x: [n_rows][in]
+void matmul_transposed(const RowMatrix& x, std::initializer_list<Projection> projections);
+
+// y = x · wᵀ.   x: [n_rows][in], w: [out][in], y: [n_rows][out] (resized)
 void matmul_transposed(const RowMatrix& x, const RowMatrix& w, RowMatrix& y);
+
+// hidden = silu(x · w_gateᵀ) ⊙ (x · w_upᵀ), in one parallel region: each thread owns one
+// slice of hidden's columns and streams the matching rows of both matrices, so the gating
+// needs neither a barrier nor a serial pass.
+// x: [n_rows][dim], w_gate, w_up: [hidden_dim][dim], hidden, up_scratch: [n_rows][hidden_dim]
+void swiglu_projection(const RowMatrix& x, const RowMatrix& w_gate, const RowMatrix& w_up,
+                       RowMatrix& hidden, RowMatrix& up_scratch);
 
 // out[r] = x[r] / sqrt(mean(x[r]²) + eps) ⊙ weight.   x, out: [n_rows][dim], weight: [dim]
 void rms_norm(const RowMatrix& x, const Vector& weight, float eps, RowMatrix& out);
 
-// Rotates adjacent pairs (x[2i], x[2i+1]) of every head by pos · base^(−2i/head_dim), the
-// convention of GGUF llama and llama2.c.  x: [n_rows][n_heads·head_dim], positions: [n_rows]
-void apply_rope(RowMatrix& x, const std::vector<int>& positions, int head_dim, float freq_base);
+// RoPE's rotation for each row's position: angle(r, i) = positions[r] · base^(−2i/head_dim),
+// computed once per forward pass and shared by every layer's queries and keys.
+struct RopeTable {
+    RowMatrix cos;  // [n_rows][head_dim/2]
+    RowMatrix sin;  // [n_rows][head_dim/2]
+};
+void make_rope_table(const std::vector<int>& positions, int head_dim, float freq_base, RopeTable& table);
 
-// gate ← silu(gate) ⊙ up.   gate, up: [n_rows][hidden_dim]
-void swiglu(RowMatrix& gate, const RowMatrix& up);
+// Rotates adjacent pairs (x[2i], x[2i+1]) of every head by the table's angle i, the
+// convention of GGUF llama and llama2.c.  x: [n_rows][n_heads·head_dim]
+void apply_rope(RowMatrix& x, const RopeTable& table);
 
 // Softmax of x[0..n) in place, numerically stable (max subtracted).
 void softmax(float* x, int n);
