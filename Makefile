@@ -21,7 +21,7 @@ build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	bash scripts/demo.sh $(BUILD_DIR)
+	$(BUILD_DIR)/app/gui/decodelab
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

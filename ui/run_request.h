@@ -1,0 +1,20 @@
+// Everything one live run needs: what the run panel's settings map to and the run
+// controller's worker consumes. A value type, copied onto the worker thread.
+#pragma once
+
+#include <QString>
+
+#include "attention/attention_config.h"
+#include "decoding/generation_config.h"
+#include "kv/kv_config.h"
+
+struct RunRequest {
+    // "embedded:NAME", a GGUF or llama2.c file, or a table model (.json) when `table` is set
+    QString model = QStringLiteral("embedded:stories-target");
+    bool table = false;
+    QString llama2cTokenizer;  // empty: tokenizer.bin beside a llama2.c checkpoint
+    QString prompt = QStringLiteral("Once upon a time");
+    dlab::GenerationConfig generation;
+    dlab::KvConfig kv;
+    dlab::AttentionConfig attention;
+};

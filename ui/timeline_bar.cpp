@@ -1,0 +1,138 @@
+#include "timeline_bar.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStyle>
+#include <QTimer>
+#include <QToolButton>
+
+namespace {
+
+QAction* action(QWidget* parent, QStyle::StandardPixmap icon, const QString& text, Qt::Key key) {
+    auto* a = new QAction(parent->style()->standardIcon(icon), text, parent);
+    a->setShortcut(QKeySequence(key));
+    a->setShortcutContext(Qt::WindowShortcut);
+    parent->addAction(a);
+    return a;
+}
+
+QToolButton* button(QWidget* parent, QAction* action) {
+    auto* b = new QToolButton(parent);
+    b->setDefaultAction(action);
+    b->setAutoRaise(true);
+    b->setFocusPolicy(Qt::NoFocus);
+    return b;
+}
+
+}  // namespace
+
+TimelineBar::TimelineBar(QWidget* parent)
+    : QWidget(parent),
+      m_first(action(this, QStyle::SP_MediaSkipBackward, tr("First step"), Qt::Key_Home)),
+      m_back(action(this, QStyle::SP_MediaSeekBackward, tr("Step back"), Qt::Key_Left)),
+      m_play(action(this, QStyle::SP_MediaPlay, tr("Play"), Qt::Key_Space)),
+      m_forward(action(this, QStyle::SP_MediaSeekForward, tr("Step forward"), Qt::Key_Right)),
+      m_last(action(this, QStyle::SP_MediaSkipForward, tr("Last step"), Qt::Key_End)),
+      m_slider(new QSlider(Qt::Horizontal, this)),
+      m_spin(new QSpinBox(this)),
+      m_speed(new QComboBox(this)),
+      m_timer(new QTimer(this)) {
+    m_slider->setToolTip(tr("Step"));
+    m_spin->setToolTip(tr("Jump to step"));
+    m_spin->setPrefix(tr("step "));
+    // 1× is one step per second
+    for (double stepsPerSecond : {0.5, 1.0, 2.0, 4.0, 8.0})
+        m_speed->addItem(tr("%1×").arg(stepsPerSecond), stepsPerSecond);
+    m_speed->setCurrentIndex(1);
+    m_speed->setToolTip(tr("Playback speed (1× = one step per second)"));
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    for (QAction* a : {m_first, m_back, m_play, m_forward, m_last}) layout->addWidget(button(this, a));
+    layout->addWidget(m_slider, 1);
+    layout->addWidget(m_spin);
+    layout->addWidget(m_speed);
+
+    connect(m_first, &QAction::triggered, this, &TimelineBar::first);
+    connect(m_back, &QAction::triggered, this, &TimelineBar::stepBack);
+    connect(m_play, &QAction::triggered, this, &TimelineBar::togglePlay);
+    connect(m_forward, &QAction::triggered, this, &TimelineBar::stepForward);
+    connect(m_last, &QAction::triggered, this, &TimelineBar::last);
+    connect(m_slider, &QSlider::valueChanged, this, [this](int value) { setStep(value); });
+    connect(m_spin, &QSpinBox::valueChanged, this, [this](int value) { setStep(value); });
+    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] { m_timer->setInterval(qRound(1000.0 / speed())); });
+    m_timer->setInterval(qRound(1000.0 / speed()));
+    connect(m_timer, &QTimer::timeout, this, &TimelineBar::onTick);
+    updateControls();
+}
+
+QList<QAction*> TimelineBar::navigationActions() const { return {m_play, m_first, m_back, m_forward, m_last}; }
+
+bool TimelineBar::isPlaying() const { return m_timer->isActive(); }
+
+double TimelineBar::speed() const { return m_speed->currentData().toDouble(); }
+
+void TimelineBar::setLastStep(int lastStep) {
+    m_lastStep = std::max(0, lastStep);
+    updateControls();
+    if (m_step > m_lastStep) setStep(m_lastStep);
+}
+
+void TimelineBar::setStep(int step, bool animate, bool force) {
+    step = std::clamp(step, 0, m_lastStep);
+    if (step == m_step && !force) return;
+    m_step = step;
+    updateControls();
+    Q_EMIT stepChanged(m_step, animate);
+}
+
+void TimelineBar::play() {
+    // playing from the end starts over
+    if (m_step >= m_lastStep) setStep(0);
+    m_timer->start();
+    updateControls();
+}
+
+void TimelineBar::pause() {
+    m_timer->stop();
+    updateControls();
+}
+
+void TimelineBar::togglePlay() { isPlaying() ? pause() : play(); }
+
+void TimelineBar::stepForward() { setStep(m_step + 1, true); }
+
+void TimelineBar::stepBack() { setStep(m_step - 1, true); }
+
+void TimelineBar::first() { setStep(0); }
+
+void TimelineBar::last() { setStep(m_lastStep); }
+
+void TimelineBar::onTick() {
+    if (m_step >= m_lastStep) {
+        pause();
+        return;
+    }
+    setStep(m_step + 1, true);
+}
+
+void TimelineBar::updateControls() {
+    const QSignalBlocker blockSlider(m_slider);
+    const QSignalBlocker blockSpin(m_spin);
+    m_slider->setRange(0, m_lastStep);
+    m_slider->setValue(m_step);
+    m_spin->setRange(0, m_lastStep);
+    m_spin->setValue(m_step);
+    m_spin->setSuffix(tr(" / %1").arg(m_lastStep));
+    const bool playing = isPlaying();
+    m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    m_play->setText(playing ? tr("Pause") : tr("Play"));
+    m_first->setEnabled(m_step > 0);
+    m_back->setEnabled(m_step > 0);
+    m_forward->setEnabled(m_step < m_lastStep);
+    m_last->setEnabled(m_step < m_lastStep);
+}
