@@ -3,6 +3,9 @@
 #include "events_view.h"
 #include "views/beam_tree_view.h"
 #include "views/candidates_view.h"
+#include "views/flash_tiles_view.h"
+#include "views/kv_cache_view.h"
+#include "views/memory_hierarchy_view.h"
 #include "views/narration_view.h"
 
 std::vector<StepView*> createStepViews(QWidget* parent) {
@@ -11,6 +14,9 @@ std::vector<StepView*> createStepViews(QWidget* parent) {
     views.push_back(new BeamTreeView(parent));
     views.push_back(new NarrationView(parent));
     views.push_back(new CandidatesView(parent));
+    views.push_back(new KvCacheView(parent));
+    views.push_back(new FlashTilesView(parent));
+    views.push_back(new MemoryHierarchyView(parent));
 
     // the raw events last: for debugging, and the fallback for what no view explains
     views.push_back(new EventsView(parent));
