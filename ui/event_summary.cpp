@@ -5,7 +5,10 @@
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("EventSummary", text); }
+// The context of the summaries' translations.
+class EventSummary {
+    Q_DECLARE_TR_FUNCTIONS(EventSummary)
+};
 
 QString str(const std::string& s) { return QString::fromStdString(s); }
 
@@ -19,16 +22,18 @@ QString list(const std::vector<int>& values) {
 QString oneLine(QString text) { return text.replace(QLatin1Char('\n'), QStringLiteral("⏎")); }
 
 QString summary(const dlab::RunEvent& run) {
-    return tr("%1 model %2 on %3, %4, prompt \"%5\" (%6 tokens), seed %7")
-        .arg(str(run.model_kind), str(run.model), str(run.backend), str(run.strategy), oneLine(str(run.prompt)))
+    return EventSummary::tr("%1 model %2 on %3, %4, prompt \"%5\" (%6 tokens), seed %7")
+        .arg(str(run.model_kind), str(run.model), str(run.backend), str(run.strategy),
+             oneLine(str(run.prompt)))
         .arg(run.prompt_tokens.size())
         .arg(run.seed);
 }
 
 QString summary(const dlab::PhaseEvent& phase) {
-    QString text = tr("%1 %2, %3 tokens").arg(str(phase.phase), str(phase.edge)).arg(phase.tokens);
-    if (phase.duration_ms) text += tr(", %1 ms").arg(*phase.duration_ms, 0, 'f', 2);
-    if (!phase.stop_reason.empty()) text += tr(", stop: %1").arg(str(phase.stop_reason));
+    QString text =
+        EventSummary::tr("%1 %2, %3 tokens").arg(str(phase.phase), str(phase.edge)).arg(phase.tokens);
+    if (phase.duration_ms) text += EventSummary::tr(", %1 ms").arg(*phase.duration_ms, 0, 'f', 2);
+    if (!phase.stop_reason.empty()) text += EventSummary::tr(", stop: %1").arg(str(phase.stop_reason));
     if (!phase.detail.empty()) text += QStringLiteral(" — ") + str(phase.detail);
     return text;
 }
@@ -44,24 +49,28 @@ QString summary(const dlab::StepEvent& step) {
     for (const dlab::ActionRecord& a : step.actions) actions << action(a);
     QStringList texts;
     for (const dlab::SequenceRecord& s : step.sequences)
-        texts << QStringLiteral("%1:\"%2\"%3").arg(s.id).arg(oneLine(str(s.text)), s.finished ? QStringLiteral("✓") : QString());
-    return tr("%1 sequences, %2 candidates; %3; %4")
+        texts << QStringLiteral("%1:\"%2\"%3")
+                     .arg(s.id)
+                     .arg(oneLine(str(s.text)), s.finished ? QStringLiteral("✓") : QString());
+    return EventSummary::tr("%1 sequences, %2 candidates; %3; %4")
         .arg(step.sequences.size())
         .arg(step.candidates.size())
         .arg(actions.join(QStringLiteral(", ")), texts.join(QLatin1Char(' ')));
 }
 
 QString summary(const dlab::KvEvent& kv) {
-    QString text = str(kv.op) + tr(" seq %1").arg(kv.seq);
+    QString text = EventSummary::tr("%1 seq %2").arg(str(kv.op)).arg(kv.seq);
     if (kv.other_seq >= 0) text += QStringLiteral(" → %1").arg(kv.other_seq);
-    if (!kv.blocks.empty()) text += tr(", blocks %1").arg(list(kv.blocks));
-    if (kv.n_pos > 0) text += tr(", positions %1–%2").arg(kv.first_pos).arg(kv.first_pos + kv.n_pos - 1);
+    if (!kv.blocks.empty()) text += EventSummary::tr(", blocks %1").arg(list(kv.blocks));
+    if (kv.n_pos > 0)
+        text += EventSummary::tr(", positions %1–%2").arg(kv.first_pos).arg(kv.first_pos + kv.n_pos - 1);
     if (!kv.detail.empty()) text += QStringLiteral(" — ") + str(kv.detail);
     return text;
 }
 
 QString summary(const dlab::KvStatsEvent& stats) {
-    return tr("%1: %2 of %3 blocks used, %4 sequences, %5 shared, %6 of %7 slots used (%8% fragmentation)")
+    return EventSummary::tr(
+               "%1: %2 of %3 blocks used, %4 sequences, %5 shared, %6 of %7 slots used (%8% fragmentation)")
         .arg(str(stats.kind))
         .arg(stats.n_blocks - stats.free_blocks)
         .arg(stats.n_blocks)
@@ -73,9 +82,10 @@ QString summary(const dlab::KvStatsEvent& stats) {
 }
 
 QString summary(const dlab::TileEvent& tile) {
-    QString text = tr("%1 layer %2 head %3").arg(str(tile.kind)).arg(tile.layer).arg(tile.head);
-    if (tile.q_block >= 0) text += tr(", q block %1 × kv block %2").arg(tile.q_block).arg(tile.kv_block);
-    text += tr(", rows %1+%2 × %3+%4, HBM read %5 B, written %6 B, SRAM %7 B")
+    QString text = EventSummary::tr("%1 layer %2 head %3").arg(str(tile.kind)).arg(tile.layer).arg(tile.head);
+    if (tile.q_block >= 0)
+        text += EventSummary::tr(", q block %1 × kv block %2").arg(tile.q_block).arg(tile.kv_block);
+    text += EventSummary::tr(", rows %1+%2 × %3+%4, HBM read %5 B, written %6 B, SRAM %7 B")
                 .arg(tile.q_first)
                 .arg(tile.q_rows)
                 .arg(tile.kv_first)
@@ -83,7 +93,7 @@ QString summary(const dlab::TileEvent& tile) {
                 .arg(tile.hbm_read_bytes)
                 .arg(tile.hbm_write_bytes)
                 .arg(tile.sram_bytes);
-    if (tile.masked) text += tr(", masked");
+    if (tile.masked) text += EventSummary::tr(", masked");
     return text;
 }
 

@@ -1,5 +1,6 @@
 #include "events_view.h"
 
+#include <QEvent>
 #include <QHeaderView>
 #include <QStringList>
 #include <QTableWidget>
@@ -20,7 +21,6 @@ QString csvField(QString text) {
 
 EventsView::EventsView(QWidget* parent) : StepView(parent), m_table(new QTableWidget(this)) {
     m_table->setColumnCount(3);
-    m_table->setHorizontalHeaderLabels({tr("Seq"), tr("Type"), tr("Summary")});
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
@@ -31,14 +31,28 @@ EventsView::EventsView(QWidget* parent) : StepView(parent), m_table(new QTableWi
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_table);
+    retranslate();
+}
+
+void EventsView::retranslate() {
+    m_table->setHorizontalHeaderLabels({tr("Seq"), tr("Type"), tr("Summary")});
+    // the summaries; the types are the trace's own names
+    showStep(m_step, false);
+}
+
+void EventsView::changeEvent(QEvent* event) {
+    StepView::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange) retranslate();
 }
 
 void EventsView::setTimeline(const dlab::TraceTimeline* timeline) {
     m_timeline = timeline;
+    m_step = 0;
     m_table->setRowCount(0);
 }
 
 void EventsView::showStep(int step, bool /*animate*/) {
+    m_step = step;
     m_table->setRowCount(0);
     if (!m_timeline) return;
     const std::vector<const dlab::Event*> events = m_timeline->events_at(step);

@@ -20,7 +20,13 @@ public:
     // The table, for tests and export.
     const QTableWidget* table() const { return m_table; }
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslate();
+
     const dlab::TraceTimeline* m_timeline = nullptr;
+    int m_step = 0;
     QTableWidget* m_table;
 };

@@ -9,6 +9,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
@@ -21,15 +22,23 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "app_settings.h"
+#include "debug_panel.h"
+#include "divergence_dialog.h"
+#include "language.h"
+#include "presentation.h"
 #include "run_controller.h"
 #include "run_panel.h"
 #include "timeline_bar.h"
+#include "trace/jsonl.h"
 #include "trace_document.h"
 #include "view_exporter.h"
 #include "view_registry.h"
+#include "views/compare_view.h"
+#include "views/narration_view.h"
 
 namespace {
 
@@ -60,6 +69,16 @@ QSize askPictureSize(QWidget* parent, QSize initial) {
     return {width->value(), height->value()};
 }
 
+// The Compare tab's table; ViewExporter writes step views' CSV the same way.
+bool writeCsv(const QString& path, const QString& csv, QString* error) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(csv.toUtf8()) < 0 || !file.flush()) {
+        *error = MainWindow::tr("%1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
 QString stopReasonText(const QString& reason) {
     if (reason == QLatin1String("eos")) return MainWindow::tr("every sequence ended (end of sequence)");
     if (reason == QLatin1String("max_new_tokens")) return MainWindow::tr("reached the maximum of new tokens");
@@ -77,17 +96,26 @@ MainWindow::MainWindow(QWidget* parent)
       m_controller(new RunController(this)),
       m_runPanel(new RunPanel),
       m_timeline(new TimelineBar),
-      m_runDock(new QDockWidget(tr("Run"), this)),
+      m_debugPanel(new DebugPanel),
+      m_runDock(new QDockWidget(this)),
+      m_debugDock(new QDockWidget(this)),
       m_tabs(new QTabWidget),
       m_runStatus(new QLabel),
-      m_progress(new QProgressBar) {
+      m_progress(new QProgressBar),
+      m_cancel(new QToolButton) {
     setWindowIcon(QApplication::windowIcon());
     setAcceptDrops(true);
 
-    // the views in tabs, the timeline under them
+    // the views in tabs, then the comparison of strategies, the timeline under them
     m_views = createStepViews(m_tabs);
     m_viewSteps.assign(m_views.size(), -1);
-    for (StepView* view : m_views) m_tabs->addTab(view, view->title());
+    for (StepView* view : m_views) {
+        m_tabs->addTab(view, view->title());
+        if (auto* narration = qobject_cast<NarrationView*>(view))
+            connect(narration, &NarrationView::stepRequested, this, &MainWindow::jumpToStep);
+    }
+    m_compare = new CompareView(m_tabs);
+    m_tabs->addTab(m_compare, m_compare->title());
     auto* central = new QWidget;
     auto* layout = new QVBoxLayout(central);
     layout->addWidget(m_tabs, 1);
@@ -101,20 +129,32 @@ MainWindow::MainWindow(QWidget* parent)
     scroll->setFrameShape(QFrame::NoFrame);
     m_runDock->setObjectName(QStringLiteral("runDock"));
     m_runDock->setWidget(scroll);
-    m_runDock->toggleViewAction()->setText(tr("Run panel"));
     addDockWidget(Qt::LeftDockWidgetArea, m_runDock);
+    // the debugger's conditions, out of the way until wanted
+    m_debugDock->setObjectName(QStringLiteral("debugDock"));
+    m_debugDock->setWidget(m_debugPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_debugDock);
+    m_debugDock->hide();
+    m_debugPanel->setTimeline(&m_document->timeline());
 
+    // model loading and long runs: progress with a way out
     m_progress->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('0')) * 20);
     m_progress->hide();
+    m_cancel->setAutoRaise(true);
+    m_cancel->hide();
     statusBar()->addPermanentWidget(m_runStatus);
     statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
 
     createMenus();
+    retranslateUi();
 
     connect(m_document, &TraceDocument::reset, this, &MainWindow::onDocumentReset);
     connect(m_document, &TraceDocument::stepsChanged, this, &MainWindow::onStepsChanged);
     connect(m_timeline, &TimelineBar::stepChanged, this, &MainWindow::onStepChanged);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onCurrentTabChanged);
+    connect(m_debugPanel, &DebugPanel::continueRequested, this, &MainWindow::continueAfterPause);
+    connect(m_cancel, &QToolButton::clicked, this, &MainWindow::stopRun);
 
     connect(m_runPanel, &RunPanel::runRequested, this, &MainWindow::startRun);
     connect(m_runPanel, &RunPanel::stopRequested, this, &MainWindow::stopRun);
@@ -124,8 +164,11 @@ MainWindow::MainWindow(QWidget* parent)
         QString error;
         if (!m_document->appendEvents(events, &error)) reportError(error);
     });
-    connect(m_controller, &RunController::loadingModel, this,
-            [this](const QString& model) { m_runStatus->setText(tr("Loading %1…").arg(model)); });
+    connect(m_controller, &RunController::loadingModel, this, [this](const QString& model) {
+        // loading has no steps to count: a busy bar until the first step
+        m_progress->setRange(0, 0);
+        m_runStatus->setText(tr("Loading %1…").arg(model));
+    });
     connect(m_controller, &RunController::progress, this, [this](int step, int maxSteps) {
         m_progress->setRange(0, maxSteps);
         m_progress->setValue(step);
@@ -146,30 +189,70 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 void MainWindow::createMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open trace…"), QKeySequence::Open, this, &MainWindow::openTraceDialog);
-    file->addAction(tr("&Save trace…"), QKeySequence::Save, this, &MainWindow::saveTraceDialog);
-    m_recentMenu = file->addMenu(tr("Recent files"));
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_openAction = m_fileMenu->addAction(QString(), QKeySequence::Open, this, &MainWindow::openTraceDialog);
+    m_saveAction = m_fileMenu->addAction(QString(), QKeySequence::Save, this, &MainWindow::saveTraceDialog);
+    m_recentMenu = m_fileMenu->addMenu(QString());
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
-    file->addSeparator();
-    file->addAction(tr("&Export view…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportViewDialog);
-    file->addAction(tr("Export chart data (CSV)…"), this, &MainWindow::exportCsvDialog);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    m_compareTracesAction = m_fileMenu->addAction(QString(), this, &MainWindow::compareTracesDialog);
+    m_fileMenu->addSeparator();
+    m_exportAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportViewDialog);
+    m_exportCsvAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportCsvDialog);
+    m_fileMenu->addSeparator();
+    m_quitAction = m_fileMenu->addAction(QString(), QKeySequence::Quit, this, &QWidget::close);
 
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_runDock->toggleViewAction());
-    view->addSeparator();
-    view->addActions(m_timeline->navigationActions());
+    m_viewMenu = menuBar()->addMenu(QString());
+    m_viewMenu->addAction(m_runDock->toggleViewAction());
+    m_viewMenu->addAction(m_debugDock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addActions(m_timeline->navigationActions());
+    m_viewMenu->addSeparator();
+    // font size for projectors and the theme, both app-wide and remembered
+    m_viewMenu->addMenu(createFontScaleMenu(m_viewMenu));
+    m_viewMenu->addMenu(createThemeMenu(m_viewMenu));
+    m_viewMenu->addMenu(createLanguageMenu(this));
 
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About DecodeLab"), this, [this] {
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
         QMessageBox::about(this, tr("About DecodeLab"),
                            tr("<h3>DecodeLab %1</h3><p>See how language models decode text — greedy, beam "
                               "and contrastive search, sampling — and how inference is accelerated: the KV "
                               "cache, PagedAttention and FlashAttention.</p>")
                                .arg(QApplication::applicationVersion()));
     });
+}
+
+void MainWindow::retranslateUi() {
+    m_fileMenu->setTitle(tr("&File"));
+    m_openAction->setText(tr("&Open trace…"));
+    m_saveAction->setText(tr("&Save trace…"));
+    m_recentMenu->setTitle(tr("Recent files"));
+    m_compareTracesAction->setText(tr("&Compare traces…"));
+    m_compareTracesAction->setToolTip(tr("Open a second trace and see where it first diverges from this one"));
+    m_exportAction->setText(tr("&Export view…"));
+    m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    m_exportCsvAction->setText(tr("Export chart data (CSV)…"));
+    m_quitAction->setText(tr("&Quit"));
+
+    m_viewMenu->setTitle(tr("&View"));
+    // a dock's title renames its toggle action, so the title goes first
+    m_runDock->setWindowTitle(tr("Run"));
+    m_runDock->toggleViewAction()->setText(tr("Run panel"));
+    m_debugDock->setWindowTitle(tr("Debugging"));
+    m_debugDock->toggleViewAction()->setText(tr("Pause-on conditions"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_aboutAction->setText(tr("&About DecodeLab"));
+
+    for (size_t i = 0; i < m_views.size(); ++i) m_tabs->setTabText(int(i), m_views[i]->title());
+    m_tabs->setTabText(int(m_views.size()), m_compare->title());
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop the run after the step in flight"));
+    updateTitle();
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange) retranslateUi();
 }
 
 void MainWindow::reportError(const QString& message) {
@@ -226,6 +309,7 @@ bool MainWindow::startRun() {
     m_progress->setRange(0, request.generation.max_new_tokens);
     m_progress->setValue(0);
     m_progress->show();
+    m_cancel->show();
     m_controller->start(request);
     updateTitle();
     return true;
@@ -237,10 +321,14 @@ void MainWindow::onRunFinished(const QString& stopReason, const QString& detail)
     m_live = false;
     m_runPanel->setRunning(false);
     m_progress->hide();
+    m_cancel->hide();
     m_runStatus->clear();
     if (stopReason != QLatin1String("failed")) {
         QString message = tr("Run finished: %1").arg(stopReasonText(stopReason));
         if (!detail.isEmpty()) message += QStringLiteral(" — ") + detail;
+        // the pause is what the user is looking at
+        if (m_followPaused)
+            message = tr("%1; the view stays at step %2, where it paused").arg(message).arg(m_timeline->step());
         statusBar()->showMessage(message);
     }
     updateTitle();
@@ -249,6 +337,9 @@ void MainWindow::onRunFinished(const QString& stopReason, const QString& detail)
 void MainWindow::onDocumentReset() {
     for (StepView* view : m_views) view->setTimeline(&m_document->timeline());
     m_viewSteps.assign(m_views.size(), -1);
+    m_followPaused = false;
+    m_checkedStep = 0;
+    m_debugPanel->clearPause();
     m_timeline->pause();
     m_timeline->setLastStep(m_document->lastStep());
     // a replay starts at the prompt; a live run starts there anyway
@@ -259,37 +350,93 @@ void MainWindow::onDocumentReset() {
 void MainWindow::onStepsChanged(int lastStep) {
     m_timeline->setLastStep(lastStep);
     // a live run shows its newest step; a replay stays where the user is
-    if (m_live) m_timeline->setStep(lastStep, true, true);
+    if (m_live && !m_followPaused) followLiveRun();
+}
+
+// Moves to the live run's newest step unless a pause-on condition holds at a step before
+// it: every step that arrived is checked, also when one batch brought several.
+void MainWindow::followLiveRun() {
+    const int lastStep = m_document->lastStep();
+    while (m_checkedStep < lastStep) {
+        const int step = ++m_checkedStep;
+        const QString reason = m_debugPanel->pauseReason(m_document->timeline(), step);
+        if (reason.isEmpty()) continue;
+        m_followPaused = true;
+        m_timeline->setStep(step, true, true);
+        pauseAt(step, reason);
+        if (m_debugPanel->stopsRun()) m_controller->stop();
+        return;
+    }
+    m_timeline->setStep(lastStep, true, true);
+}
+
+void MainWindow::pauseAt(int step, const QString& reason) {
+    m_timeline->pause();
+    m_debugPanel->showPause(step, reason);
+    statusBar()->showMessage(tr("Paused at step %1: %2").arg(step).arg(reason));
+}
+
+void MainWindow::continueAfterPause() {
+    statusBar()->clearMessage();
+    if (m_live && m_followPaused) {
+        m_followPaused = false;
+        followLiveRun();
+    } else {
+        m_timeline->play();
+    }
+}
+
+void MainWindow::jumpToStep(int step) {
+    m_timeline->pause();
+    m_timeline->setStep(step);
 }
 
 void MainWindow::onStepChanged(int step, bool animate) {
     // only the visible view draws now; the others when their tab is chosen
     std::fill(m_viewSteps.begin(), m_viewSteps.end(), -1);
     const int current = m_tabs->currentIndex();
-    if (current < 0) return;
-    m_views[current]->showStep(step, animate);
-    m_viewSteps[current] = step;
+    if (current >= 0 && current < int(m_views.size())) {
+        m_views[size_t(current)]->showStep(step, animate);
+        m_viewSteps[size_t(current)] = step;
+    }
+    // a replay playing stops where a pause-on condition holds
+    if (m_timeline->isPlaying()) {
+        const QString reason = m_debugPanel->pauseReason(m_document->timeline(), step);
+        if (!reason.isEmpty()) pauseAt(step, reason);
+    }
 }
 
 void MainWindow::onCurrentTabChanged() {
     const int current = m_tabs->currentIndex();
-    if (current < 0 || m_viewSteps[current] == m_timeline->step()) return;
-    m_views[current]->showStep(m_timeline->step(), false);
-    m_viewSteps[current] = m_timeline->step();
+    if (current < 0) return;
+    if (current >= int(m_views.size())) {
+        // the Compare tab starts from what the run panel would run
+        RunRequest request;
+        QString error;
+        if (!m_compare->isRunning() && m_runPanel->request(&request, &error)) m_compare->useRunSettings(request);
+        return;
+    }
+    if (m_viewSteps[size_t(current)] == m_timeline->step()) return;
+    m_views[size_t(current)]->showStep(m_timeline->step(), false);
+    m_viewSteps[size_t(current)] = m_timeline->step();
 }
 
 StepView* MainWindow::currentView() const {
     const int current = m_tabs->currentIndex();
-    return current < 0 ? nullptr : m_views[current];
+    return current < 0 || current >= int(m_views.size()) ? nullptr : m_views[size_t(current)];
 }
 
 void MainWindow::setCurrentView(StepView* view) { m_tabs->setCurrentWidget(view); }
 
+void MainWindow::showCompareTab() { m_tabs->setCurrentWidget(m_compare); }
+
+bool MainWindow::isCompareTabCurrent() const { return m_tabs->currentWidget() == m_compare; }
+
 bool MainWindow::exportCurrentView(const QString& path, QSize size) {
-    StepView* view = currentView();
+    QWidget* widget = m_tabs->currentWidget();
     QString error;
-    if (!view || !ViewExporter::exportWidget(view, path, size, &error)) {
-        reportError(view ? error : tr("There is no view to export."));
+    if (!widget || !ViewExporter::exportWidget(widget, path, size, &error)) {
+        reportError(widget ? error : tr("There is no view to export."));
         return false;
     }
     statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
@@ -297,19 +444,58 @@ bool MainWindow::exportCurrentView(const QString& path, QSize size) {
 }
 
 bool MainWindow::exportCurrentViewCsv(const QString& path) {
-    StepView* view = currentView();
     QString error;
-    if (!view || !ViewExporter::exportCsv(view, path, &error)) {
-        reportError(view ? error : tr("There is no view to export."));
+    bool ok = false;
+    if (isCompareTabCurrent()) {
+        const QString csv = m_compare->csv();
+        if (csv.isEmpty())
+            error = tr("The comparison has no rows to export.");
+        else
+            ok = writeCsv(path, csv, &error);
+    } else if (StepView* view = currentView()) {
+        ok = ViewExporter::exportCsv(view, path, &error);
+    } else {
+        error = tr("There is no view to export.");
+    }
+    if (!ok) {
+        reportError(error);
         return false;
     }
     statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
     return true;
 }
 
+DivergenceDialog* MainWindow::compareWithTrace(const QString& path) {
+    if (m_document->isEmpty()) {
+        reportError(tr("Open or run a trace first, then compare another trace with it."));
+        return nullptr;
+    }
+    dlab::TraceTimeline other;
+    try {
+        other = dlab::TraceTimeline(dlab::read_jsonl_trace(path.toStdString()));
+    } catch (const std::exception& e) {
+        reportError(tr("Cannot open the trace:\n%1").arg(QString::fromUtf8(e.what())));
+        return nullptr;
+    }
+    if (!m_divergence) {
+        m_divergence = new DivergenceDialog(this);
+        connect(m_divergence, &DivergenceDialog::stepRequested, this, &MainWindow::jumpToStep);
+    }
+    m_divergence->compare(m_document->timeline(), other, documentName(), QFileInfo(path).fileName());
+    m_divergence->show();
+    m_divergence->raise();
+    return m_divergence;
+}
+
 void MainWindow::openTraceDialog() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open trace"), QString(), traceFilter());
     if (!path.isEmpty()) openTrace(path);
+}
+
+void MainWindow::compareTracesDialog() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Compare with trace"), QString(), traceFilter());
+    if (!path.isEmpty()) compareWithTrace(path);
 }
 
 void MainWindow::saveTraceDialog() {
@@ -319,9 +505,9 @@ void MainWindow::saveTraceDialog() {
 }
 
 void MainWindow::exportViewDialog() {
-    StepView* view = currentView();
-    if (!view) return;
-    const QSize size = askPictureSize(this, view->size());
+    QWidget* widget = m_tabs->currentWidget();
+    if (!widget) return;
+    const QSize size = askPictureSize(this, widget->size());
     if (size.isEmpty()) return;
     QString filter;
     QString path = QFileDialog::getSaveFileName(
@@ -353,14 +539,15 @@ void MainWindow::rebuildRecentMenu() {
     if (files.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
 }
 
+QString MainWindow::documentName() const {
+    if (m_live) return tr("live run");
+    if (!m_document->path().isEmpty()) return QFileInfo(m_document->path()).fileName();
+    if (!m_document->isEmpty()) return tr("unsaved run");
+    return {};
+}
+
 void MainWindow::updateTitle() {
-    QString what;
-    if (m_live)
-        what = tr("live run");
-    else if (!m_document->path().isEmpty())
-        what = QFileInfo(m_document->path()).fileName();
-    else if (!m_document->isEmpty())
-        what = tr("unsaved run");
+    const QString what = documentName();
     setWindowTitle(what.isEmpty() ? tr("DecodeLab") : tr("%1 — DecodeLab").arg(what));
 }
 

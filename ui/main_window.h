@@ -1,6 +1,8 @@
-// DecodeLab's window: the step views in tabs over the timeline bar, the run panel in a
-// dock, menus for traces, export and docks. A trace file replays with no model; a live run
-// streams into the same document and the views follow its newest step.
+// DecodeLab's window: the step views in tabs over the timeline bar, then the Compare tab;
+// the run panel and the debugger's pause-on conditions in docks; menus for traces, export,
+// docks and presentation (font scale, theme). A trace file replays with no model; a live
+// run streams into the same document and the views follow its newest step until a pause-on
+// condition holds.
 #pragma once
 
 #include <QMainWindow>
@@ -9,11 +11,16 @@
 
 #include "step_view.h"
 
+class CompareView;
+class DebugPanel;
+class DivergenceDialog;
+class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
+class QToolButton;
 class RunController;
 class RunPanel;
 class TimelineBar;
@@ -38,9 +45,12 @@ public:
     // setting is invalid or a run is in flight.
     bool startRun();
     void stopRun();
-    // The current view as a picture (.png, .svg, .pdf) of `size`, or its chart data (.csv).
+    // The current tab as a picture (.png, .svg, .pdf) of `size`, or its data (.csv).
     bool exportCurrentView(const QString& path, QSize size);
     bool exportCurrentViewCsv(const QString& path);
+    // Compares the window's trace with the one in `path` and shows where they first
+    // diverge; nullptr (after reporting why) when there is nothing to compare.
+    DivergenceDialog* compareWithTrace(const QString& path);
 
     // Whether a drop of these files would be taken: traces (.jsonl) and models
     // (.gguf, llama2.c .bin, table .json).
@@ -50,11 +60,28 @@ public:
     RunController* runController() const { return m_controller; }
     RunPanel* runPanel() const { return m_runPanel; }
     TimelineBar* timelineBar() const { return m_timeline; }
+    DebugPanel* debugPanel() const { return m_debugPanel; }
+    CompareView* compareView() const { return m_compare; }
     const std::vector<StepView*>& views() const { return m_views; }
+    // The step view of the current tab; nullptr on the Compare tab.
     StepView* currentView() const;
     void setCurrentView(StepView* view);
+    void showCompareTab();
+    bool isCompareTabCurrent() const;
+    // Whether a live run's newest steps are no longer shown because a condition paused it.
+    bool isFollowPaused() const { return m_followPaused; }
+    // The cancel button beside the status bar's progress bar (shown while a run is in flight).
+    QToolButton* cancelButton() const { return m_cancel; }
+    QProgressBar* progressBar() const { return m_progress; }
+
+    // For the language menu: the View menu, where presentation settings live.
+    QMenu* viewMenu() const { return m_viewMenu; }
+    // Sets every menu, action, tab and dock text again from tr() (after a language change;
+    // changeEvent calls it on QEvent::LanguageChange).
+    void retranslateUi();
 
 protected:
+    void changeEvent(QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -67,24 +94,49 @@ private:
     void onStepChanged(int step, bool animate);
     void onCurrentTabChanged();
     void onRunFinished(const QString& stopReason, const QString& detail);
+    void followLiveRun();
+    void pauseAt(int step, const QString& reason);
+    void continueAfterPause();
+    void jumpToStep(int step);
     void openTraceDialog();
+    void compareTracesDialog();
     void saveTraceDialog();
     void exportViewDialog();
     void exportCsvDialog();
     void rebuildRecentMenu();
     void updateTitle();
+    QString documentName() const;
 
     TraceDocument* m_document;
     RunController* m_controller;
     RunPanel* m_runPanel;
     TimelineBar* m_timeline;
+    DebugPanel* m_debugPanel;
     QDockWidget* m_runDock;
+    QDockWidget* m_debugDock;
     QTabWidget* m_tabs;
     std::vector<StepView*> m_views;
     std::vector<int> m_viewSteps;  // [views] the step each view shows; -1 when it must redraw
-    QMenu* m_recentMenu = nullptr;
+    CompareView* m_compare;        // the tab after the step views
+    DivergenceDialog* m_divergence = nullptr;
     QLabel* m_runStatus;
     QProgressBar* m_progress;
-    bool m_live = false;  // the document follows a run in flight
+    QToolButton* m_cancel;
+    bool m_live = false;           // the document follows a run in flight
+    bool m_followPaused = false;   // … but a pause-on condition stopped showing its new steps
+    int m_checkedStep = 0;         // the live run's steps up to here were checked for pauses
     ErrorHandler m_errorHandler;
+
+    // menus and actions, kept to set their texts again in retranslateUi
+    QMenu* m_fileMenu = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QMenu* m_helpMenu = nullptr;
+    QAction* m_openAction = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_compareTracesAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_exportCsvAction = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_aboutAction = nullptr;
 };

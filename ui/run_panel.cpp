@@ -4,11 +4,13 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -29,12 +31,10 @@ constexpr int kBrowseRole = Qt::UserRole + 2;  // the "Open file…" entry
 
 const QString kSettingsGroup = QStringLiteral("runPanel");
 
-QSpinBox* intSpin(int min, int max, int value, const QString& specialValueText = {}) {
+QSpinBox* intSpin(int min, int max, int value) {
     auto* spin = new QSpinBox;
     spin->setRange(min, max);
     spin->setValue(value);
-    // the minimum shown as a word ("auto", "off") where it means a default
-    spin->setSpecialValueText(specialValueText);
     return spin;
 }
 
@@ -47,11 +47,27 @@ QDoubleSpinBox* realSpin(double min, double max, double step, int decimals, doub
     return spin;
 }
 
-// A combo box of (label, value) items.
-QComboBox* choice(const QList<QPair<QString, QString>>& items) {
+// A combo box of items with these values, named by setItemTexts.
+QComboBox* choice(const QStringList& values) {
     auto* combo = new QComboBox;
-    for (const auto& [label, value] : items) combo->addItem(label, value);
+    for (const QString& value : values) combo->addItem(QString(), value);
     return combo;
+}
+
+void setItemTexts(QComboBox* combo, const QStringList& texts) {
+    for (int i = 0; i < combo->count() && i < texts.size(); ++i) combo->setItemText(i, texts[i]);
+}
+
+// A form row with a label that retranslate() names through setLabel.
+void addRow(QFormLayout* form, QWidget* field) {
+    auto* label = new QLabel;
+    label->setBuddy(field);
+    form->addRow(label, field);
+}
+
+void setLabel(QWidget* field, const QString& text) {
+    auto* form = qobject_cast<QFormLayout*>(field->parentWidget()->layout());
+    if (auto* label = qobject_cast<QLabel*>(form->labelForField(field))) label->setText(text);
 }
 
 void selectData(QComboBox* combo, const QString& value) {
@@ -72,110 +88,94 @@ RunPanel::RunPanel(QWidget* parent)
     : QWidget(parent),
       m_model(new QComboBox),
       m_prompt(new QLineEdit(QStringLiteral("Once upon a time"))),
-      m_strategy(choice({{tr("Greedy search"), QStringLiteral("greedy")},
-                         {tr("Beam search"), QStringLiteral("beam")},
-                         {tr("Contrastive search"), QStringLiteral("contrastive")},
-                         {tr("Sampling"), QStringLiteral("sample")}})),
+      m_strategy(choice({QStringLiteral("greedy"), QStringLiteral("beam"), QStringLiteral("contrastive"),
+                         QStringLiteral("sample")})),
       m_numBeams(intSpin(1, 64, 4)),
       m_lengthPenalty(realSpin(-10.0, 10.0, 0.1, 2, 1.0)),
-      m_earlyStopping(choice({{tr("false (no better beam possible)"), QStringLiteral("false")},
-                              {tr("true (k finished)"), QStringLiteral("true")},
-                              {tr("never"), QStringLiteral("never")}})),
+      m_earlyStopping(choice({QStringLiteral("false"), QStringLiteral("true"), QStringLiteral("never")})),
       m_beamReturnSequences(intSpin(1, 64, 1)),
       m_penaltyAlpha(realSpin(0.0, 1.0, 0.05, 2, 0.6)),
       m_contrastiveTopK(intSpin(1, 100, 4)),
       m_temperature(realSpin(0.0, 10.0, 0.1, 2, 1.0)),
-      m_topK(intSpin(0, 100000, 50, tr("off"))),
+      m_topK(intSpin(0, 100000, 50)),
       m_topP(realSpin(0.01, 1.0, 0.05, 2, 1.0)),
       m_minP(realSpin(0.0, 1.0, 0.01, 2, 0.0)),
       m_typicalP(realSpin(0.01, 1.0, 0.05, 2, 1.0)),
       m_repetitionPenalty(realSpin(0.01, 10.0, 0.1, 2, 1.0)),
-      m_noRepeatNgram(intSpin(0, 16, 0, tr("off"))),
+      m_noRepeatNgram(intSpin(0, 16, 0)),
       m_sampleReturnSequences(intSpin(1, 64, 1)),
-      m_chainOrder(choice({{tr("Hugging Face"), QStringLiteral("hf")}, {tr("llama.cpp"), QStringLiteral("llama.cpp")}})),
+      m_chainOrder(choice({QStringLiteral("hf"), QStringLiteral("llama.cpp")})),
       m_maxNewTokens(intSpin(1, 4096, 24)),
       m_seed(intSpin(0, std::numeric_limits<int>::max(), 0)),
-      m_kvKind(choice({{tr("Contiguous"), QStringLiteral("contiguous")},
-                       {tr("Sliding window"), QStringLiteral("sliding")},
-                       {tr("Paged (PagedAttention)"), QStringLiteral("paged")}})),
+      m_kvKind(choice({QStringLiteral("contiguous"), QStringLiteral("sliding"), QStringLiteral("paged")})),
       m_blockSize(intSpin(1, 128, 16)),
-      m_numBlocks(intSpin(0, 1 << 20, 0, tr("auto"))),
-      m_prefixCaching(new QCheckBox(tr("Share identical prefixes"))),
+      m_numBlocks(intSpin(0, 1 << 20, 0)),
+      m_prefixCaching(new QCheckBox),
       m_window(intSpin(1, 1 << 16, 64)),
       m_sinkTokens(intSpin(0, 1 << 16, 0)),
-      m_attentionKind(choice({{tr("Naive (materializes S and P)"), QStringLiteral("naive")},
-                              {tr("FlashAttention (tiled)"), QStringLiteral("flash")}})),
+      m_attentionKind(choice({QStringLiteral("naive"), QStringLiteral("flash")})),
       m_devicePreset(new QComboBox),
-      m_sramBytes(intSpin(0, 1 << 30, 0, tr("preset"))),
-      m_tileRows(intSpin(0, 4096, 0, tr("from SRAM"))),
-      m_tileCols(intSpin(0, 4096, 0, tr("from SRAM"))),
-      m_highlightRow(intSpin(-1, 1 << 16, -1, tr("none"))),
-      m_run(new QPushButton(tr("Run"))),
-      m_stop(new QPushButton(tr("Stop"))) {
+      m_sramBytes(intSpin(0, 1 << 30, 0)),
+      m_tileRows(intSpin(0, 4096, 0)),
+      m_tileCols(intSpin(0, 4096, 0)),
+      m_highlightRow(intSpin(-1, 1 << 16, -1)),
+      m_runBox(new QGroupBox),
+      m_strategyBox(new QGroupBox),
+      m_kvBox(new QGroupBox),
+      m_attentionBox(new QGroupBox),
+      m_run(new QPushButton),
+      m_stop(new QPushButton) {
     // model and prompt
-    addModelEntry(tr("Embedded: stories (target)"), QStringLiteral("embedded:stories-target"), false);
-    addModelEntry(tr("Embedded: stories (draft)"), QStringLiteral("embedded:stories-draft"), false);
-    m_model->addItem(tr("Open file…"));
+    addModelEntry(QStringLiteral("embedded:stories-target"), false);
+    addModelEntry(QStringLiteral("embedded:stories-draft"), false);
+    m_model->addItem(QString());
     m_model->setItemData(m_model->count() - 1, true, kBrowseRole);
-    m_model->setToolTip(tr("A GGUF or llama2.c model, or a table model (.json)"));
     connect(m_model, &QComboBox::activated, this, &RunPanel::onModelActivated);
-    m_prompt->setPlaceholderText(tr("Prompt"));
 
-    auto* runBox = new QGroupBox(tr("Model and prompt"));
-    auto* runForm = new QFormLayout(runBox);
-    runForm->addRow(tr("Model"), m_model);
-    runForm->addRow(tr("Prompt"), m_prompt);
-    runForm->addRow(tr("Max new tokens"), m_maxNewTokens);
-    runForm->addRow(tr("Seed"), m_seed);
+    auto* runForm = new QFormLayout(m_runBox);
+    for (QWidget* field : {static_cast<QWidget*>(m_model), static_cast<QWidget*>(m_prompt),
+                           static_cast<QWidget*>(m_maxNewTokens), static_cast<QWidget*>(m_seed)})
+        addRow(runForm, field);
 
     // strategy pages: only the chosen strategy's parameters are shown
     QFormLayout* form = nullptr;
     m_beamPage = formPage(form);
-    form->addRow(tr("Beams (k)"), m_numBeams);
-    form->addRow(tr("Length penalty"), m_lengthPenalty);
-    form->addRow(tr("Early stopping"), m_earlyStopping);
-    form->addRow(tr("Returned sequences"), m_beamReturnSequences);
+    for (QWidget* field :
+         {static_cast<QWidget*>(m_numBeams), static_cast<QWidget*>(m_lengthPenalty),
+          static_cast<QWidget*>(m_earlyStopping), static_cast<QWidget*>(m_beamReturnSequences)})
+        addRow(form, field);
     m_contrastivePage = formPage(form);
-    form->addRow(tr("Penalty α"), m_penaltyAlpha);
-    form->addRow(tr("Top-k"), m_contrastiveTopK);
+    addRow(form, m_penaltyAlpha);
+    addRow(form, m_contrastiveTopK);
     m_samplePage = formPage(form);
-    form->addRow(tr("Temperature"), m_temperature);
-    form->addRow(tr("Top-k"), m_topK);
-    form->addRow(tr("Top-p"), m_topP);
-    form->addRow(tr("Min-p"), m_minP);
-    form->addRow(tr("Typical-p"), m_typicalP);
-    form->addRow(tr("Repetition penalty"), m_repetitionPenalty);
-    form->addRow(tr("No-repeat n-gram"), m_noRepeatNgram);
-    form->addRow(tr("Returned sequences"), m_sampleReturnSequences);
-    form->addRow(tr("Chain order"), m_chainOrder);
-    auto* strategyBox = new QGroupBox(tr("Decoding strategy"));
-    auto* strategyLayout = new QVBoxLayout(strategyBox);
+    for (QWidget* field :
+         {static_cast<QWidget*>(m_temperature), static_cast<QWidget*>(m_topK), static_cast<QWidget*>(m_topP),
+          static_cast<QWidget*>(m_minP), static_cast<QWidget*>(m_typicalP),
+          static_cast<QWidget*>(m_repetitionPenalty), static_cast<QWidget*>(m_noRepeatNgram),
+          static_cast<QWidget*>(m_sampleReturnSequences), static_cast<QWidget*>(m_chainOrder)})
+        addRow(form, field);
+    auto* strategyLayout = new QVBoxLayout(m_strategyBox);
     strategyLayout->addWidget(m_strategy);
     for (QWidget* page : {m_beamPage, m_contrastivePage, m_samplePage}) strategyLayout->addWidget(page);
     m_strategy->setCurrentIndex(m_strategy->findData(QStringLiteral("beam")));
 
     // KV cache
-    auto* kvBox = new QGroupBox(tr("KV cache"));
-    m_kvForm = new QFormLayout(kvBox);
-    m_kvForm->addRow(tr("Layout"), m_kvKind);
-    m_kvForm->addRow(tr("Block size"), m_blockSize);
-    m_kvForm->addRow(tr("Blocks"), m_numBlocks);
+    m_kvForm = new QFormLayout(m_kvBox);
+    addRow(m_kvForm, m_kvKind);
+    addRow(m_kvForm, m_blockSize);
+    addRow(m_kvForm, m_numBlocks);
     m_kvForm->addRow(QString(), m_prefixCaching);
-    m_kvForm->addRow(tr("Window"), m_window);
-    m_kvForm->addRow(tr("Sink tokens"), m_sinkTokens);
+    addRow(m_kvForm, m_window);
+    addRow(m_kvForm, m_sinkTokens);
 
     // attention
     for (const dlab::DevicePreset& preset : dlab::device_presets())
         m_devicePreset->addItem(QString::fromStdString(preset.name).toUpper(), QString::fromStdString(preset.name));
-    m_sramBytes->setSuffix(tr(" B"));
-    auto* attentionBox = new QGroupBox(tr("Attention"));
-    m_attentionForm = new QFormLayout(attentionBox);
-    m_attentionForm->addRow(tr("Kind"), m_attentionKind);
-    m_attentionForm->addRow(tr("Device"), m_devicePreset);
-    m_attentionForm->addRow(tr("SRAM budget (M)"), m_sramBytes);
-    m_attentionForm->addRow(tr("Tile rows (Br)"), m_tileRows);
-    m_attentionForm->addRow(tr("Tile columns (Bc)"), m_tileCols);
-    m_attentionForm->addRow(tr("Highlighted query row"), m_highlightRow);
+    m_attentionForm = new QFormLayout(m_attentionBox);
+    for (QWidget* field : {static_cast<QWidget*>(m_attentionKind), static_cast<QWidget*>(m_devicePreset),
+                           static_cast<QWidget*>(m_sramBytes), static_cast<QWidget*>(m_tileRows),
+                           static_cast<QWidget*>(m_tileCols), static_cast<QWidget*>(m_highlightRow)})
+        addRow(m_attentionForm, field);
 
     // run and stop
     m_run->setDefault(true);
@@ -188,15 +188,14 @@ RunPanel::RunPanel(QWidget* parent)
     buttons->addWidget(m_stop);
 
     auto* layout = new QVBoxLayout(this);
-    for (QWidget* box : {static_cast<QWidget*>(runBox), static_cast<QWidget*>(strategyBox),
-                         static_cast<QWidget*>(kvBox), static_cast<QWidget*>(attentionBox)})
-        layout->addWidget(box);
+    for (QGroupBox* box : {m_runBox, m_strategyBox, m_kvBox, m_attentionBox}) layout->addWidget(box);
     layout->addLayout(buttons);
     layout->addStretch(1);
 
     for (QComboBox* combo : {m_strategy, m_kvKind, m_attentionKind})
         connect(combo, &QComboBox::currentIndexChanged, this, &RunPanel::updateVisibleParameters);
     updateVisibleParameters();
+    retranslate();
 
     m_persisted = {{QStringLiteral("prompt"), m_prompt},
                    {QStringLiteral("strategy"), m_strategy},
@@ -231,13 +230,91 @@ RunPanel::RunPanel(QWidget* parent)
                    {QStringLiteral("highlight-row"), m_highlightRow}};
 }
 
-int RunPanel::addModelEntry(const QString& label, const QString& model, bool table) {
+void RunPanel::retranslate() {
+    setItemTexts(m_strategy,
+                 {tr("Greedy search"), tr("Beam search"), tr("Contrastive search"), tr("Sampling")});
+    setItemTexts(m_earlyStopping,
+                 {tr("false (no better beam possible)"), tr("true (k finished)"), tr("never")});
+    setItemTexts(m_chainOrder, {tr("Hugging Face"), tr("llama.cpp")});
+    setItemTexts(m_kvKind, {tr("Contiguous"), tr("Sliding window"), tr("Paged (PagedAttention)")});
+    setItemTexts(m_attentionKind, {tr("Naive (materializes S and P)"), tr("FlashAttention (tiled)")});
+    // the minimum shown as a word where it means a default
+    m_topK->setSpecialValueText(tr("off"));
+    m_noRepeatNgram->setSpecialValueText(tr("off"));
+    m_numBlocks->setSpecialValueText(tr("auto"));
+    m_sramBytes->setSpecialValueText(tr("preset"));
+    m_tileRows->setSpecialValueText(tr("from SRAM"));
+    m_tileCols->setSpecialValueText(tr("from SRAM"));
+    m_highlightRow->setSpecialValueText(tr("none"));
+    m_sramBytes->setSuffix(tr(" B"));
+    m_prefixCaching->setText(tr("Share identical prefixes"));
+    m_run->setText(tr("Run"));
+    m_stop->setText(tr("Stop"));
+
+    for (int i = 0; i < m_model->count(); ++i)
+        m_model->setItemText(i, m_model->itemData(i, kBrowseRole).toBool()
+                                    ? tr("Open file…")
+                                    : modelLabel(m_model->itemData(i, kModelRole).toString(),
+                                                 m_model->itemData(i, kTableRole).toBool()));
+    m_model->setToolTip(tr("A GGUF or llama2.c model, or a table model (.json)"));
+    m_prompt->setPlaceholderText(tr("Prompt"));
+
+    m_runBox->setTitle(tr("Model and prompt"));
+    setLabel(m_model, tr("Model"));
+    setLabel(m_prompt, tr("Prompt"));
+    setLabel(m_maxNewTokens, tr("Max new tokens"));
+    setLabel(m_seed, tr("Seed"));
+    m_strategyBox->setTitle(tr("Decoding strategy"));
+    setLabel(m_numBeams, tr("Beams (k)"));
+    setLabel(m_lengthPenalty, tr("Length penalty"));
+    setLabel(m_earlyStopping, tr("Early stopping"));
+    setLabel(m_beamReturnSequences, tr("Returned sequences"));
+    setLabel(m_penaltyAlpha, tr("Penalty α"));
+    setLabel(m_contrastiveTopK, tr("Top-k"));
+    setLabel(m_temperature, tr("Temperature"));
+    setLabel(m_topK, tr("Top-k"));
+    setLabel(m_topP, tr("Top-p"));
+    setLabel(m_minP, tr("Min-p"));
+    setLabel(m_typicalP, tr("Typical-p"));
+    setLabel(m_repetitionPenalty, tr("Repetition penalty"));
+    setLabel(m_noRepeatNgram, tr("No-repeat n-gram"));
+    setLabel(m_sampleReturnSequences, tr("Returned sequences"));
+    setLabel(m_chainOrder, tr("Chain order"));
+    m_kvBox->setTitle(tr("KV cache"));
+    setLabel(m_kvKind, tr("Layout"));
+    setLabel(m_blockSize, tr("Block size"));
+    setLabel(m_numBlocks, tr("Blocks"));
+    setLabel(m_window, tr("Window"));
+    setLabel(m_sinkTokens, tr("Sink tokens"));
+    m_attentionBox->setTitle(tr("Attention"));
+    setLabel(m_attentionKind, tr("Kind"));
+    setLabel(m_devicePreset, tr("Device"));
+    setLabel(m_sramBytes, tr("SRAM budget (M)"));
+    setLabel(m_tileRows, tr("Tile rows (Br)"));
+    setLabel(m_tileCols, tr("Tile columns (Bc)"));
+    setLabel(m_highlightRow, tr("Highlighted query row"));
+}
+
+void RunPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange) retranslate();
+}
+
+QString RunPanel::modelLabel(const QString& model, bool table) {
+    if (model == QLatin1String("embedded:stories-target")) return tr("Embedded: stories (target)");
+    if (model == QLatin1String("embedded:stories-draft")) return tr("Embedded: stories (draft)");
+    if (model.startsWith(QLatin1String(dlab::kEmbeddedPrefix))) return model;
+    const QFileInfo file(model);
+    return table ? tr("Table: %1").arg(file.completeBaseName()) : file.fileName();
+}
+
+int RunPanel::addModelEntry(const QString& model, bool table) {
     const int existing = m_model->findData(model, kModelRole);
     if (existing >= 0) return existing;
     // new entries go above "Open file…", which stays last
     int index = m_model->count();
     if (index > 0 && m_model->itemData(index - 1, kBrowseRole).toBool()) --index;
-    m_model->insertItem(index, label);
+    m_model->insertItem(index, modelLabel(model, table));
     m_model->setItemData(index, model, kModelRole);
     m_model->setItemData(index, table, kTableRole);
     m_model->setItemData(index, model, Qt::ToolTipRole);
@@ -247,14 +324,13 @@ int RunPanel::addModelEntry(const QString& label, const QString& model, bool tab
 void RunPanel::addTableModels(const QString& directory) {
     const QDir dir(QDir::cleanPath(directory));
     for (const QFileInfo& file : dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
-        addModelEntry(tr("Table: %1").arg(file.completeBaseName()), file.absoluteFilePath(), true);
+        addModelEntry(file.absoluteFilePath(), true);
 }
 
 void RunPanel::setModelFile(const QString& path) {
     const QFileInfo file(path);
     const bool table = file.suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
-    const QString label = table ? tr("Table: %1").arg(file.completeBaseName()) : file.fileName();
-    m_model->setCurrentIndex(addModelEntry(label, file.absoluteFilePath(), table));
+    m_model->setCurrentIndex(addModelEntry(file.absoluteFilePath(), table));
     m_lastModelIndex = m_model->currentIndex();
 }
 
@@ -372,7 +448,7 @@ bool RunPanel::request(RunRequest* request, QString* error) const {
 void RunPanel::setRequest(const RunRequest& r) {
     if (!selectModel(r.model)) {
         if (r.model.startsWith(QLatin1String(dlab::kEmbeddedPrefix)))
-            m_model->setCurrentIndex(addModelEntry(r.model, r.model, false));
+            m_model->setCurrentIndex(addModelEntry(r.model, false));
         else
             setModelFile(r.model);
     }

@@ -14,6 +14,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QGroupBox;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -47,10 +48,16 @@ Q_SIGNALS:
     void runRequested();
     void stopRequested();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslate();
     void onModelActivated(int index);
     void updateVisibleParameters();
-    int addModelEntry(const QString& label, const QString& model, bool table);
+    // The model list's name for a model string: the embedded models', a table's, a file's name.
+    static QString modelLabel(const QString& model, bool table);
+    int addModelEntry(const QString& model, bool table);
 
     QComboBox* m_model;
     QLineEdit* m_prompt;
@@ -96,6 +103,10 @@ private:
     QSpinBox* m_tileCols;
     QSpinBox* m_highlightRow;
 
+    QGroupBox* m_runBox;
+    QGroupBox* m_strategyBox;
+    QGroupBox* m_kvBox;
+    QGroupBox* m_attentionBox;
     QPushButton* m_run;
     QPushButton* m_stop;
     int m_lastModelIndex = 0;

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QSignalBlocker>
 #include <QSlider>
@@ -9,11 +10,12 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+#include <cmath>
 
 namespace {
 
-QAction* action(QWidget* parent, QStyle::StandardPixmap icon, const QString& text, Qt::Key key) {
-    auto* a = new QAction(parent->style()->standardIcon(icon), text, parent);
+QAction* action(QWidget* parent, QStyle::StandardPixmap icon, Qt::Key key) {
+    auto* a = new QAction(parent->style()->standardIcon(icon), QString(), parent);
     a->setShortcut(QKeySequence(key));
     a->setShortcutContext(Qt::WindowShortcut);
     parent->addAction(a);
@@ -32,23 +34,18 @@ QToolButton* button(QWidget* parent, QAction* action) {
 
 TimelineBar::TimelineBar(QWidget* parent)
     : QWidget(parent),
-      m_first(action(this, QStyle::SP_MediaSkipBackward, tr("First step"), Qt::Key_Home)),
-      m_back(action(this, QStyle::SP_MediaSeekBackward, tr("Step back"), Qt::Key_Left)),
-      m_play(action(this, QStyle::SP_MediaPlay, tr("Play"), Qt::Key_Space)),
-      m_forward(action(this, QStyle::SP_MediaSeekForward, tr("Step forward"), Qt::Key_Right)),
-      m_last(action(this, QStyle::SP_MediaSkipForward, tr("Last step"), Qt::Key_End)),
+      m_first(action(this, QStyle::SP_MediaSkipBackward, Qt::Key_Home)),
+      m_back(action(this, QStyle::SP_MediaSeekBackward, Qt::Key_Left)),
+      m_play(action(this, QStyle::SP_MediaPlay, Qt::Key_Space)),
+      m_forward(action(this, QStyle::SP_MediaSeekForward, Qt::Key_Right)),
+      m_last(action(this, QStyle::SP_MediaSkipForward, Qt::Key_End)),
       m_slider(new QSlider(Qt::Horizontal, this)),
       m_spin(new QSpinBox(this)),
       m_speed(new QComboBox(this)),
       m_timer(new QTimer(this)) {
-    m_slider->setToolTip(tr("Step"));
-    m_spin->setToolTip(tr("Jump to step"));
-    m_spin->setPrefix(tr("step "));
     // 1× is one step per second
-    for (double stepsPerSecond : {0.5, 1.0, 2.0, 4.0, 8.0})
-        m_speed->addItem(tr("%1×").arg(stepsPerSecond), stepsPerSecond);
+    for (double stepsPerSecond : {0.5, 1.0, 2.0, 4.0, 8.0}) m_speed->addItem(QString(), stepsPerSecond);
     m_speed->setCurrentIndex(1);
-    m_speed->setToolTip(tr("Playback speed (1× = one step per second)"));
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -67,6 +64,25 @@ TimelineBar::TimelineBar(QWidget* parent)
     connect(m_speed, &QComboBox::currentIndexChanged, this, [this] { m_timer->setInterval(qRound(1000.0 / speed())); });
     m_timer->setInterval(qRound(1000.0 / speed()));
     connect(m_timer, &QTimer::timeout, this, &TimelineBar::onTick);
+    retranslateUi();
+}
+
+void TimelineBar::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange) retranslateUi();
+}
+
+void TimelineBar::retranslateUi() {
+    m_first->setText(tr("First step"));
+    m_back->setText(tr("Step back"));
+    m_forward->setText(tr("Step forward"));
+    m_last->setText(tr("Last step"));
+    m_slider->setToolTip(tr("Step"));
+    m_spin->setToolTip(tr("Jump to step"));
+    m_spin->setPrefix(tr("step "));
+    for (int i = 0; i < m_speed->count(); ++i) m_speed->setItemText(i, tr("%1×").arg(m_speed->itemData(i).toDouble()));
+    m_speed->setToolTip(tr("Playback speed (1× = one step per second)"));
+    // Play/Pause and the step count
     updateControls();
 }
 
@@ -75,6 +91,15 @@ QList<QAction*> TimelineBar::navigationActions() const { return {m_play, m_first
 bool TimelineBar::isPlaying() const { return m_timer->isActive(); }
 
 double TimelineBar::speed() const { return m_speed->currentData().toDouble(); }
+
+void TimelineBar::setSpeed(double stepsPerSecond) {
+    int nearest = 0;
+    for (int i = 1; i < m_speed->count(); ++i)
+        if (std::abs(m_speed->itemData(i).toDouble() - stepsPerSecond) <
+            std::abs(m_speed->itemData(nearest).toDouble() - stepsPerSecond))
+            nearest = i;
+    m_speed->setCurrentIndex(nearest);
+}
 
 void TimelineBar::setLastStep(int lastStep) {
     m_lastStep = std::max(0, lastStep);

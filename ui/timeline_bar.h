@@ -25,6 +25,8 @@ public:
     bool isPlaying() const;
     // Steps per second while playing.
     double speed() const;
+    // Chooses the offered speed nearest to `stepsPerSecond` (0.5 … 8).
+    void setSpeed(double stepsPerSecond);
 
     // Play/pause, first, back, forward, last: for the window's menu.
     QList<QAction*> navigationActions() const;
@@ -46,7 +48,11 @@ public Q_SLOTS:
 Q_SIGNALS:
     void stepChanged(int step, bool animate);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslateUi();
     void onTick();
     void updateControls();
 

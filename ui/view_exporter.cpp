@@ -14,8 +14,6 @@
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("ViewExporter", text); }
-
 // Renders the widget laid out at `size` through `paint`, then gives it its size back: a
 // view re-lays out its chart or scene for the picture instead of being stretched.
 template <typename Paint>

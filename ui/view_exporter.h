@@ -3,6 +3,7 @@
 // and writes a step view's CSV.
 #pragma once
 
+#include <QCoreApplication>
 #include <QSize>
 #include <QString>
 
@@ -10,6 +11,8 @@ class QWidget;
 class StepView;
 
 class ViewExporter {
+    Q_DECLARE_TR_FUNCTIONS(ViewExporter)
+
 public:
     // The suffixes export() understands, lower case without the dot.
     static const QStringList& imageFormats();

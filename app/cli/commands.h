@@ -7,5 +7,7 @@ namespace dlab::cli {
 int run_inspect(int argc, char** argv);
 int run_generate(int argc, char** argv);
 int run_io_model(int argc, char** argv);
+// Only in a build with the desktop app (DECODELAB_HAVE_UI): it draws the app's views.
+int run_render(int argc, char** argv);
 
 }  // namespace dlab::cli

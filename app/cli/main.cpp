@@ -52,6 +52,12 @@ constexpr const char* kUsage =
     "      (doubling), each head dimension d and SRAM budget M: counted, against the closed\n"
     "      forms (Nd + N^2)e and N^2 d^2 e / M, with the preset's roofline time (a model, not\n"
     "      a timing); --csv: one header row, one row per point\n"
+    "  render --trace FILE --view VIEW --out FILE.png|svg|pdf|csv [--step N] [--size WxH]\n"
+    "         [--lang en|zh_CN] [--theme light|dark]\n"
+    "      draws one of the desktop app's views at step N of a trace (default: the last step)\n"
+    "      headless, WxH logical pixels (PDF: points; default 1600x900), or writes the numbers\n"
+    "      behind it (.csv); VIEW is beam-tree, candidates, kv-blocks, flash-tiles, memory,\n"
+    "      narration or events (needs a build with the desktop app, DECODELAB_UI=ON)\n"
     "\n"
     "MODEL is a GGUF file (architecture llama), a llama2.c checkpoint (.bin, with\n"
     "tokenizer.bin beside it or given by --tokenizer), or a model built into DecodeLab:\n"
@@ -65,6 +71,12 @@ int main(int argc, char** argv) {
         if (command == "inspect") return dlab::cli::run_inspect(argc, argv);
         if (command == "generate") return dlab::cli::run_generate(argc, argv);
         if (command == "io-model") return dlab::cli::run_io_model(argc, argv);
+#ifdef DECODELAB_HAVE_UI
+        if (command == "render") return dlab::cli::run_render(argc, argv);
+#else
+        if (command == "render")
+            throw dlab::UnsupportedError("render needs a build with the desktop app (DECODELAB_UI=ON)");
+#endif
         if (command == "help" || command == "--help" || command == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

@@ -3,7 +3,10 @@
 // step's events as the file has them; a corrupt, a truncated and a missing trace fail with
 // one message naming the file while the window keeps its trace and opens a good one after;
 // drops of traces and model files are taken, others refused; a live run from the run panel
-// follows the newest step; a run that cannot start reports once and leaves Run enabled.
+// follows the newest step, with a progress bar and a Cancel button that stops it; a run
+// that cannot start reports once and leaves Run enabled. The Compare tab comes last, takes
+// the run panel's settings when chosen, draws no step and exports; a click on a narration
+// line moves the timeline; the font scale and the theme change the whole application.
 #include <QDir>
 #include <QFileInfo>
 #include <QDragEnterEvent>
@@ -11,23 +14,34 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
+#include <QTranslator>
 #include <QUrl>
 #include <map>
 
 #include "app_settings.h"
 #include "events_view.h"
+#include "language.h"
 #include "main_window.h"
+#include "presentation.h"
 #include "run_controller.h"
 #include "run_panel.h"
 #include "timeline_bar.h"
 #include "trace_document.h"
+#include "views/compare_view.h"
+#include "views/narration_view.h"
 
 namespace {
 
@@ -70,6 +84,24 @@ bool sendDrag(MainWindow& window, const QString& path, bool drop) {
     return dropEvent.isAccepted();
 }
 
+// Marks every translated string, so that a test sees which texts were set again.
+class MarkingTranslator : public QTranslator {
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char*, const char* sourceText, const char*, int) const override {
+        return QStringLiteral("«") + QString::fromUtf8(sourceText) + QStringLiteral("»");
+    }
+};
+
+// The checkable action with `data` in a submenu of the View menu.
+QAction* presentationAction(MainWindow& window, const QVariant& data, const QString& menuTitlePart) {
+    for (QAction* entry : window.viewMenu()->actions())
+        if (QMenu* menu = entry->menu(); menu && menu->title().contains(menuTitlePart))
+            for (QAction* action : menu->actions())
+                if (action->data() == data) return action;
+    return nullptr;
+}
+
 }  // namespace
 
 class TestMainWindow : public QObject {
@@ -88,6 +120,12 @@ private Q_SLOTS:
     void settingsAreRemembered();
     void liveRunFollowsTheNewestStep();
     void runThatCannotStartReportsOnce();
+    void cancelStopsALongRun();
+    void compareTabComesLast();
+    void narrationClickJumpsTheTimeline();
+    void fontScaleChangesTheApplicationFont();
+    void darkThemeDarkensTheWindow();
+    void languageChangeRetranslates();
 
 private:
     EventsView* eventsView(MainWindow& window);
@@ -404,6 +442,184 @@ void TestMainWindow::runThatCannotStartReportsOnce() {
     QVERIFY(!window.startRun());
     QCOMPARE(errors.size(), 2);
     QVERIFY2(errors.last().contains(QStringLiteral("--num-return-sequences")), qPrintable(errors.last()));
+}
+
+void TestMainWindow::cancelStopsALongRun() {
+    MainWindow window;
+    QStringList errors;
+    window.setErrorHandler([&](const QString& message) { errors << message; });
+    window.show();
+    // four samples a step, never stopping at EOS: long enough to be cancelled mid-way
+    RunRequest request;
+    request.generation.strategy = dlab::StrategyKind::Sample;
+    request.generation.num_return_sequences = 4;
+    request.generation.stop_at_eos = false;
+    request.generation.max_new_tokens = 400;
+    window.runPanel()->setRequest(request);
+    QSignalSpy finished(window.runController(), &RunController::finished);
+    QVERIFY(!window.cancelButton()->isVisibleTo(&window));
+    QVERIFY(window.startRun());
+    QVERIFY(window.cancelButton()->isVisibleTo(&window));
+    QVERIFY(window.progressBar()->isVisibleTo(&window));
+    // the bar counts steps once they come
+    QTRY_VERIFY_WITH_TIMEOUT(window.progressBar()->value() >= 1, 60000);
+    QCOMPARE(window.progressBar()->maximum(), 400);
+    QTest::mouseClick(window.cancelButton(), Qt::LeftButton);
+    QVERIFY(finished.count() > 0 || finished.wait(60000));
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("stopped"));
+    QVERIFY(window.document()->lastStep() < 400);
+    QVERIFY(!window.cancelButton()->isVisibleTo(&window));
+    QVERIFY(!window.progressBar()->isVisibleTo(&window));
+    QVERIFY(errors.isEmpty());
+}
+
+void TestMainWindow::compareTabComesLast() {
+    QTemporaryDir dir;
+    MainWindow window;
+    QStringList errors;
+    window.setErrorHandler([&](const QString& message) { errors << message; });
+    window.resize(1200, 800);
+    window.show();
+    auto* tabs = window.findChild<QTabWidget*>();
+    QVERIFY(tabs);
+    CompareView* compare = window.compareView();
+    QVERIFY(compare);
+    QCOMPARE(tabs->count(), int(window.views().size()) + 1);
+    QCOMPARE(tabs->widget(tabs->count() - 1), compare);
+    QCOMPARE(tabs->tabText(tabs->count() - 1), compare->title());
+
+    RunRequest request;
+    request.prompt = QStringLiteral("The little dog");
+    request.generation.max_new_tokens = 9;
+    window.runPanel()->setRequest(request);
+    EventsView* events = eventsView(window);
+    QVERIFY(window.openTrace(kTraces + QStringLiteral("textbook-beam.jsonl")));
+
+    // choosing the tab seeds it from the run panel; the timeline moves no view there
+    window.showCompareTab();
+    QVERIFY(window.isCompareTabCurrent());
+    QVERIFY(!window.currentView());
+    QCOMPARE(compare->prompt(), request.prompt);
+    QCOMPARE(compare->maxNewTokens(), 9);
+    window.timelineBar()->setStep(3);
+    window.timelineBar()->stepForward();
+    QCOMPARE(window.timelineBar()->step(), 4);
+
+    // its picture and its table export
+    const QString png = dir.filePath(QStringLiteral("compare.png"));
+    QVERIFY(window.exportCurrentView(png, QSize(800, 500)));
+    QCOMPARE(QImage(png).size(), QSize(800, 500));
+    const QString csv = dir.filePath(QStringLiteral("compare.csv"));
+    QVERIFY(window.exportCurrentViewCsv(csv));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(file.readAll()), compare->csv());
+    QVERIFY(errors.isEmpty());
+
+    // back on a step view, it shows where the timeline is
+    window.setCurrentView(events);
+    QCOMPARE(column(events->table(), 1), typesByStep(kTraces + QStringLiteral("textbook-beam.jsonl")).at(4));
+}
+
+void TestMainWindow::narrationClickJumpsTheTimeline() {
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    NarrationView* narration = nullptr;
+    for (StepView* view : window.views())
+        if (auto* n = qobject_cast<NarrationView*>(view)) narration = n;
+    QVERIFY(narration);
+    window.setCurrentView(narration);
+    QVERIFY(window.openTrace(kTraces + QStringLiteral("textbook-beam.jsonl")));
+    window.timelineBar()->last();
+    QListWidget* history = narration->history();
+    QCOMPARE(history->count(), 5);
+    QListWidgetItem* stepOne = history->item(1);
+    QCOMPARE(stepOne->data(Qt::UserRole).toInt(), 1);
+    const QRect rect = history->visualItemRect(stepOne);
+    QTest::mouseClick(history->viewport(), Qt::LeftButton, Qt::NoModifier, rect.center());
+    QCOMPARE(window.timelineBar()->step(), 1);
+    QCOMPARE(narration->step(), 1);
+}
+
+void TestMainWindow::fontScaleChangesTheApplicationFont() {
+    MainWindow window;
+    window.show();
+    const qreal base = QApplication::font().pointSizeF();
+    QVERIFY(base > 0);
+    QAction* doubled = presentationAction(window, 200, QStringLiteral("Font"));
+    QAction* normal = presentationAction(window, 100, QStringLiteral("Font"));
+    QVERIFY(doubled && normal);
+    QVERIFY(normal->isChecked());
+    doubled->trigger();
+    QVERIFY(doubled->isChecked());
+    QCOMPARE(QApplication::font().pointSizeF(), base * 2);
+    // the application's font reaches the widgets through posted events
+    QTRY_COMPARE(window.font().pointSizeF(), base * 2);
+    QCOMPARE(QSettings().value(QStringLiteral("presentation/fontScale")).toInt(), 200);
+    // back from 200 %: the original size, not half of a scaled one
+    presentationAction(window, 125, QStringLiteral("Font"))->trigger();
+    QCOMPARE(QApplication::font().pointSizeF(), base * 1.25);
+    normal->trigger();
+    QCOMPARE(QApplication::font().pointSizeF(), base);
+}
+
+void TestMainWindow::darkThemeDarkensTheWindow() {
+    MainWindow window;
+    window.show();
+    QAction* dark = presentationAction(window, int(Presentation::Theme::Dark), QStringLiteral("Theme"));
+    QAction* light = presentationAction(window, int(Presentation::Theme::Light), QStringLiteral("Theme"));
+    QAction* system = presentationAction(window, int(Presentation::Theme::System), QStringLiteral("Theme"));
+    QVERIFY(dark && light && system);
+    // the application's palette reaches the widgets through posted events
+    dark->trigger();
+    QTRY_VERIFY2(window.palette().color(QPalette::Window).lightness() < 100,
+                 qPrintable(window.palette().color(QPalette::Window).name()));
+    QVERIFY(window.palette().color(QPalette::WindowText).lightness() > 150);
+    QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+    QCOMPARE(QSettings().value(QStringLiteral("presentation/theme")).toInt(), int(Presentation::Theme::Dark));
+    light->trigger();
+    QTRY_VERIFY(window.palette().color(QPalette::Window).lightness() > 150);
+    QVERIFY(window.palette().color(QPalette::WindowText).lightness() < 100);
+    // the offscreen platform's own palette is a light one
+    dark->trigger();
+    QTRY_VERIFY(window.palette().color(QPalette::Window).lightness() < 100);
+    system->trigger();
+    QCOMPARE(Presentation::theme(), Presentation::Theme::System);
+    QTRY_VERIFY(window.palette().color(QPalette::Window).lightness() > 150);
+}
+
+void TestMainWindow::languageChangeRetranslates() {
+    MainWindow window;
+    window.show();
+    auto* tabs = window.findChild<QTabWidget*>();
+    QVERIFY(window.openTrace(kTraces + QStringLiteral("textbook-beam.jsonl")));
+    MarkingTranslator translator;
+    QVERIFY(QCoreApplication::installTranslator(&translator));
+    // QEvent::LanguageChange is posted to every window and passed on to its children
+    QTRY_VERIFY(window.viewMenu()->title().startsWith(QStringLiteral("«")));
+    for (int i = 0; i < tabs->count(); ++i)
+        QVERIFY2(tabs->tabText(i).startsWith(QStringLiteral("«")), qPrintable(tabs->tabText(i)));
+    QVERIFY(window.windowTitle().startsWith(QStringLiteral("«")));
+    QVERIFY(window.menuBar()->actions().first()->text().startsWith(QStringLiteral("«")));
+    for (QAction* action : window.timelineBar()->navigationActions())
+        QVERIFY2(action->text().startsWith(QStringLiteral("«")), qPrintable(action->text()));
+    // the docks' toggles and the font size and theme menus, each choice in them too
+    for (QAction* action : window.viewMenu()->actions()) {
+        if (action->isSeparator()) continue;
+        QVERIFY2(action->text().startsWith(QStringLiteral("«")), qPrintable(action->text()));
+        // each language is named in its own language, untranslated, so a reader finds it
+        if (action->menu())
+            for (QAction* choice : action->menu()->actions()) {
+                const bool language_name = !choice->data().toString().isEmpty() &&
+                                           Language::available().contains(choice->data().toString());
+                if (choice->isSeparator() || language_name) continue;
+                QVERIFY2(choice->text().startsWith(QStringLiteral("«")), qPrintable(choice->text()));
+            }
+    }
+    QCoreApplication::removeTranslator(&translator);
+    QTRY_COMPARE(window.viewMenu()->title(), QStringLiteral("&View"));
+    QCOMPARE(tabs->tabText(tabs->count() - 1), window.compareView()->title());
 }
 
 QTEST_MAIN(TestMainWindow)

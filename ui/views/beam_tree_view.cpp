@@ -68,21 +68,23 @@ BeamTreeView::BeamTreeView(QWidget* parent)
     box->setContentsMargins(0, 0, 0, 0);
     box->addWidget(m_view);
 
-    const auto addAction = [this](const QString& text, const QKeySequence& keys, auto slot) {
-        auto* action = new QAction(text, m_view);
+    // the context menu's actions, named by retranslate()
+    const auto addAction = [this](const QKeySequence& keys, auto slot) {
+        auto* action = new QAction(m_view);
         action->setShortcut(keys);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         connect(action, &QAction::triggered, this, slot);
         m_view->addAction(action);
     };
-    addAction(tr("Fit to view"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { fitToView(); });
-    addAction(tr("Zoom in"), QKeySequence::ZoomIn, [this] { zoomBy(1.25); });
-    addAction(tr("Zoom out"), QKeySequence::ZoomOut, [this] { zoomBy(0.8); });
-    addAction(tr("Actual size"), QKeySequence(Qt::CTRL | Qt::Key_1), [this] {
+    addAction(QKeySequence(Qt::CTRL | Qt::Key_0), [this] { fitToView(); });
+    addAction(QKeySequence::ZoomIn, [this] { zoomBy(1.25); });
+    addAction(QKeySequence::ZoomOut, [this] { zoomBy(0.8); });
+    addAction(QKeySequence(Qt::CTRL | Qt::Key_1), [this] {
         m_autoFit = false;
         m_view->resetTransform();
     });
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    retranslate();
 
     m_animation->setStartValue(0.0);
     m_animation->setEndValue(1.0);
@@ -93,6 +95,12 @@ BeamTreeView::BeamTreeView(QWidget* parent)
 }
 
 QString BeamTreeView::title() const { return tr("Beam tree"); }
+
+void BeamTreeView::retranslate() {
+    const QStringList texts{tr("Fit to view"), tr("Zoom in"), tr("Zoom out"), tr("Actual size")};
+    const QList<QAction*> actions = m_view->actions();
+    for (qsizetype i = 0; i < actions.size() && i < texts.size(); ++i) actions[i]->setText(texts[i]);
+}
 
 bool BeamTreeView::isAnimating() const { return m_animation->state() == QAbstractAnimation::Running; }
 
@@ -404,7 +412,9 @@ bool BeamTreeView::eventFilter(QObject* watched, QEvent* event) {
 
 void BeamTreeView::changeEvent(QEvent* event) {
     StepView::changeEvent(event);
-    if (event->type() == QEvent::FontChange) {
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    // the nodes' lines and the headers are words too
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::LanguageChange) {
         rebuild(true);
         applyStep(m_step, false);
     } else if (event->type() == QEvent::PaletteChange) {

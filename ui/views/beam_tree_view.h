@@ -54,6 +54,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void retranslate();
     void rebuild(bool keepStates);
     void applyStep(int previous, bool animate);
     void animateTo(qreal t);  // 0: where the step's changes start, 1: where they end

@@ -2,6 +2,7 @@
 
 #include <QBoxLayout>
 #include <QComboBox>
+#include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSet>
@@ -37,23 +38,22 @@ QString csvText(const std::string& text) {
 
 CandidatesView::CandidatesView(QWidget* parent)
     : StepView(parent),
+      m_sequenceLabel(new QLabel(this)),
       m_sequence(new QComboBox(this)),
+      m_topLabel(new QLabel(this)),
       m_topCount(new QSpinBox(this)),
       m_summary(new QLabel(this)),
       m_chart(new CandidateChart(this)),
       m_playground(new TemperaturePlayground(this)),
+      m_tabs(new QTabWidget(this)),
       m_table(new QTableView(this)),
       m_model(new CandidateTableModel(this)),
       m_proxy(new QSortFilterProxyModel(this)) {
     m_sequence->setObjectName(QStringLiteral("sequenceBox"));
     m_sequence->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_sequence->setToolTip(tr("The sequence (beam) whose next-token candidates are shown"));
     m_topCount->setObjectName(QStringLiteral("topCount"));
     m_topCount->setRange(1, 200);
     m_topCount->setValue(kDefaultTopCount);
-    m_topCount->setToolTip(
-        tr("How many of the most probable candidates the chart shows; "
-           "a chosen token outside them is added"));
     m_summary->setObjectName(QStringLiteral("summary"));
     m_summary->setWordWrap(true);
     m_chart->setObjectName(QStringLiteral("stageChart"));
@@ -69,24 +69,21 @@ CandidatesView::CandidatesView(QWidget* parent)
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
 
-    auto* sequenceLabel = new QLabel(tr("&Sequence"), this);
-    sequenceLabel->setBuddy(m_sequence);
-    auto* topLabel = new QLabel(tr("Show &top"), this);
-    topLabel->setBuddy(m_topCount);
+    m_sequenceLabel->setBuddy(m_sequence);
+    m_topLabel->setBuddy(m_topCount);
     auto* controls = new QHBoxLayout;
-    controls->addWidget(sequenceLabel);
+    controls->addWidget(m_sequenceLabel);
     controls->addWidget(m_sequence);
-    controls->addWidget(topLabel);
+    controls->addWidget(m_topLabel);
     controls->addWidget(m_topCount);
     controls->addWidget(m_summary, 1);
 
     // the stage chart on top at full width; the list and the playground share the rest
-    auto* tabs = new QTabWidget(this);
-    tabs->addTab(m_table, tr("All candidates"));
-    tabs->addTab(m_playground, tr("Temperature playground"));
+    m_tabs->addTab(m_table, QString());
+    m_tabs->addTab(m_playground, QString());
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_chart);
-    split->addWidget(tabs);
+    split->addWidget(m_tabs);
     // proportions: the splitter scales these to its height
     split->setSizes({3, 2});
 
@@ -96,10 +93,29 @@ CandidatesView::CandidatesView(QWidget* parent)
 
     connect(m_sequence, &QComboBox::currentIndexChanged, this, [this] { refresh(false); });
     connect(m_topCount, &QSpinBox::valueChanged, this, [this] { refresh(false); });
-    refresh(false);
+    retranslate();
 }
 
 QString CandidatesView::title() const { return tr("Candidates"); }
+
+void CandidatesView::retranslate() {
+    m_sequence->setToolTip(tr("The sequence (beam) whose next-token candidates are shown"));
+    m_topCount->setToolTip(
+        tr("How many of the most probable candidates the chart shows; "
+           "a chosen token outside them is added"));
+    m_sequenceLabel->setText(tr("&Sequence"));
+    m_topLabel->setText(tr("Show &top"));
+    m_tabs->setTabText(m_tabs->indexOf(m_table), tr("All candidates"));
+    m_tabs->setTabText(m_tabs->indexOf(m_playground), tr("Temperature playground"));
+    // the sequences' labels, the chart's title and legend, the summary
+    fillSequences();
+    refresh(false);
+}
+
+void CandidatesView::changeEvent(QEvent* event) {
+    StepView::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange) retranslate();
+}
 
 void CandidatesView::setTimeline(const dlab::TraceTimeline* timeline) {
     m_timeline = timeline;

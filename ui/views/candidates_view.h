@@ -16,6 +16,7 @@ class QComboBox;
 class QLabel;
 class QSortFilterProxyModel;
 class QSpinBox;
+class QTabWidget;
 class QTableView;
 QT_END_NAMESPACE
 class CandidateChart;
@@ -34,7 +35,11 @@ public:
     // The chart's data: token, text, then the probability after softmax and each stage.
     QString csv() const override;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslate();
     void fillSequences();
     void refresh(bool animate);
     void clear(const QString& message);
@@ -50,11 +55,14 @@ private:
     std::vector<dlab::CandidateRecord> m_candidates;  // the sequence's, by softmax probability
     std::vector<int> m_shown;                         // indices into m_candidates, as charted
 
+    QLabel* m_sequenceLabel;
     QComboBox* m_sequence;
+    QLabel* m_topLabel;
     QSpinBox* m_topCount;
     QLabel* m_summary;
     CandidateChart* m_chart;
     TemperaturePlayground* m_playground;
+    QTabWidget* m_tabs;
     QTableView* m_table;
     CandidateTableModel* m_model;
     QSortFilterProxyModel* m_proxy;

@@ -60,30 +60,13 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent), m_runner(new Compar
     m_modelLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_specEdit = new QLineEdit(this);
-    m_specEdit->setPlaceholderText(tr("strategy=beam,num-beams=4"));
-    m_specEdit->setToolTip(
-        tr("A configuration as key=value pairs separated by commas, in the command line's "
-           "--compare syntax: strategy (greedy, beam, contrastive, sample), num-beams, "
-           "length-penalty, penalty-alpha, top-k, top-p, min-p, typical-p, temperature, "
-           "repetition-penalty, no-repeat-ngram-size, max-new-tokens, seed …"));
-    m_addButton = new QPushButton(tr("Add"), this);
-    m_removeButton = new QPushButton(tr("Remove selected"), this);
-    m_defaultsButton = new QPushButton(tr("Restore defaults"), this);
+    m_addButton = new QPushButton(this);
+    m_removeButton = new QPushButton(this);
+    m_defaultsButton = new QPushButton(this);
 
     m_tableWidget = new QTableWidget(0, ColumnCount, this);
-    m_tableWidget->setHorizontalHeaderLabels(
-        {tr("Configuration"), tr("Generated text"), tr("Tokens"), tr("Log-prob"), tr("Score"), tr("Length"),
-         tr("Distinct-1"), tr("Distinct-2"), tr("Repeated 4-grams"), tr("Decode tok/s"), tr("Status")});
-    m_tableWidget->horizontalHeaderItem(LogProbColumn)
-        ->setToolTip(tr("Cumulative log-probability of the generated tokens (sum of log p)"));
-    m_tableWidget->horizontalHeaderItem(ScoreColumn)
-        ->setToolTip(
-            tr("The strategy's score: beam search divides the log-probability by length^length-penalty"));
-    m_tableWidget->horizontalHeaderItem(Distinct1Column)
-        ->setToolTip(tr("Distinct tokens / generated tokens"));
-    m_tableWidget->horizontalHeaderItem(Distinct2Column)->setToolTip(tr("Distinct bigrams / bigrams"));
-    m_tableWidget->horizontalHeaderItem(Repeated4Column)
-        ->setToolTip(tr("4-grams that repeat an earlier 4-gram of the same text"));
+    for (int column = 0; column < ColumnCount; ++column)
+        m_tableWidget->setHorizontalHeaderItem(column, new QTableWidgetItem);
     m_tableWidget->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tableWidget->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tableWidget->setWordWrap(true);
@@ -96,18 +79,21 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent), m_runner(new Compar
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, kProgressPerRow);
     m_progress->setValue(0);
-    m_runButton = new QPushButton(tr("Run comparison"), this);
-    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_runButton = new QPushButton(this);
+    m_cancelButton = new QPushButton(this);
     m_status = new QLabel(this);
+    m_promptLabel = new QLabel(this);
+    m_maxNewTokensLabel = new QLabel(this);
+    m_specLabel = new QLabel(this);
 
     auto* settings = new QHBoxLayout;
-    settings->addWidget(new QLabel(tr("Prompt:"), this));
+    settings->addWidget(m_promptLabel);
     settings->addWidget(m_prompt, 1);
-    settings->addWidget(new QLabel(tr("Max new tokens:"), this));
+    settings->addWidget(m_maxNewTokensLabel);
     settings->addWidget(m_maxNewTokens);
     settings->addWidget(m_modelLabel);
     auto* editor = new QHBoxLayout;
-    editor->addWidget(new QLabel(tr("Configuration:"), this));
+    editor->addWidget(m_specLabel);
     editor->addWidget(m_specEdit, 1);
     editor->addWidget(m_addButton);
     editor->addWidget(m_removeButton);
@@ -136,7 +122,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent), m_runner(new Compar
     connect(m_cancelButton, &QPushButton::clicked, this, &CompareView::cancel);
 
     connect(m_runner, &CompareRunner::loadingModel, this,
-            [this](const QString& model) { m_status->setText(tr("Loading %1 …").arg(model)); });
+            [this](const QString& model) { setStatus([model] { return tr("Loading %1 …").arg(model); }); });
     connect(m_runner, &CompareRunner::rowStarted, this, &CompareView::onRowStarted);
     connect(m_runner, &CompareRunner::stepDone, this, &CompareView::onStepDone);
     connect(m_runner, &CompareRunner::rowFinished, this, &CompareView::onRowFinished);
@@ -145,9 +131,55 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent), m_runner(new Compar
 
     setModel(m_model);
     setSpecs(defaultSpecs());
+    retranslate();
 }
 
 QString CompareView::title() const { return tr("Compare"); }
+
+void CompareView::retranslate() {
+    m_specEdit->setPlaceholderText(tr("strategy=beam,num-beams=4"));
+    m_specEdit->setToolTip(
+        tr("A configuration as key=value pairs separated by commas, in the command line's "
+           "--compare syntax: strategy (greedy, beam, contrastive, sample), num-beams, "
+           "length-penalty, penalty-alpha, top-k, top-p, min-p, typical-p, temperature, "
+           "repetition-penalty, no-repeat-ngram-size, max-new-tokens, seed …"));
+    m_addButton->setText(tr("Add"));
+    m_removeButton->setText(tr("Remove selected"));
+    m_defaultsButton->setText(tr("Restore defaults"));
+    m_runButton->setText(tr("Run comparison"));
+    m_cancelButton->setText(tr("Cancel"));
+    m_promptLabel->setText(tr("Prompt:"));
+    m_maxNewTokensLabel->setText(tr("Max new tokens:"));
+    m_specLabel->setText(tr("Configuration:"));
+    m_modelLabel->setText(tr("Model: %1").arg(m_model));
+
+    const QStringList headers{tr("Configuration"), tr("Generated text"), tr("Tokens"),
+                              tr("Log-prob"),      tr("Score"),          tr("Length"),
+                              tr("Distinct-1"),    tr("Distinct-2"),     tr("Repeated 4-grams"),
+                              tr("Decode tok/s"),  tr("Status")};
+    for (int column = 0; column < ColumnCount; ++column)
+        m_tableWidget->horizontalHeaderItem(column)->setText(headers[column]);
+    m_tableWidget->horizontalHeaderItem(LogProbColumn)
+        ->setToolTip(tr("Cumulative log-probability of the generated tokens (sum of log p)"));
+    m_tableWidget->horizontalHeaderItem(ScoreColumn)
+        ->setToolTip(
+            tr("The strategy's score: beam search divides the log-probability by length^length-penalty"));
+    m_tableWidget->horizontalHeaderItem(Distinct1Column)
+        ->setToolTip(tr("Distinct tokens / generated tokens"));
+    m_tableWidget->horizontalHeaderItem(Distinct2Column)->setToolTip(tr("Distinct bigrams / bigrams"));
+    m_tableWidget->horizontalHeaderItem(Repeated4Column)
+        ->setToolTip(tr("4-grams that repeat an earlier 4-gram of the same text"));
+
+    // the rows' labels and parse errors, their status, and the comparison's
+    if (!isRunning()) reparseRows();
+    for (int row = 0; row < rowCount(); ++row) showRow(row);
+    setStatus(m_statusText);
+}
+
+void CompareView::setStatus(std::function<QString()> text) {
+    m_statusText = std::move(text);
+    m_status->setText(m_statusText ? m_statusText() : QString());
+}
 
 QStringList CompareView::defaultSpecs() {
     return {QStringLiteral("strategy=greedy"), QStringLiteral("strategy=beam,num-beams=4"),
@@ -207,7 +239,7 @@ void CompareView::setSpecs(const QStringList& specs) {
     m_tableWidget->setRowCount(0);
     for (const QString& spec : specs) addSpec(spec);
     m_progress->setValue(0);
-    m_status->clear();
+    setStatus({});
 }
 
 QStringList CompareView::specs() const {
@@ -260,7 +292,7 @@ bool CompareView::run() {
         showRow(int(i));
     }
     if (m_running.empty()) {
-        m_status->setText(tr("No configuration to run"));
+        setStatus([] { return tr("No configuration to run"); });
         return false;
     }
     RunRequest request;
@@ -269,7 +301,7 @@ bool CompareView::run() {
     request.llama2cTokenizer = m_llama2cTokenizer;
     request.prompt = m_prompt->text();
     m_runner->start(request, configs);
-    m_status->setText(tr("Running %n configuration(s) …", nullptr, int(m_running.size())));
+    setStatus([n = int(m_running.size())] { return tr("Running %n configuration(s) …", nullptr, n); });
     updateProgress();
     updateControls();
     Q_EMIT started();
@@ -279,7 +311,7 @@ bool CompareView::run() {
 void CompareView::cancel() {
     if (!isRunning()) return;
     m_runner->cancel();
-    m_status->setText(tr("Cancelling …"));
+    setStatus([] { return tr("Cancelling …"); });
 }
 
 bool CompareView::isRunning() const { return m_runner->isRunning(); }
@@ -321,7 +353,7 @@ void CompareView::onFinished(bool cancelled) {
         r.state = RowState::Cancelled;
         showRow(row);
     }
-    m_status->setText(cancelled ? tr("Cancelled") : tr("Done"));
+    setStatus([cancelled] { return cancelled ? tr("Cancelled") : tr("Done"); });
     updateProgress();
     updateControls();
     Q_EMIT finished(cancelled);
@@ -447,4 +479,6 @@ void CompareView::changeEvent(QEvent* event) {
     // the error colour and the text brush follow a light/dark switch
     if (event->type() == QEvent::PaletteChange)
         for (int row = 0; row < rowCount(); ++row) showRow(row);
+    else if (event->type() == QEvent::LanguageChange)
+        retranslate();
 }

@@ -9,6 +9,7 @@
 
 #include <QStringList>
 #include <QWidget>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -100,6 +101,9 @@ private:
         int maxSteps = 0;
     };
 
+    void retranslate();
+    // Shows `text()` in the status line, again in the new language after a switch.
+    void setStatus(std::function<QString()> text);
     dlab::GenerationConfig baseConfig() const;
     void reparseRows();
     void addFromEditor();
@@ -121,9 +125,12 @@ private:
     std::vector<Row> m_rows;
     std::vector<int> m_running;  // the rows the comparison in flight runs
 
+    QLabel* m_promptLabel;
     QLineEdit* m_prompt;
+    QLabel* m_maxNewTokensLabel;
     QSpinBox* m_maxNewTokens;
     QLabel* m_modelLabel;
+    QLabel* m_specLabel;
     QLineEdit* m_specEdit;
     QPushButton* m_addButton;
     QPushButton* m_removeButton;
@@ -133,4 +140,5 @@ private:
     QPushButton* m_runButton;
     QPushButton* m_cancelButton;
     QLabel* m_status;
+    std::function<QString()> m_statusText;
 };

@@ -21,6 +21,7 @@
 
 #include "attention/device_preset.h"
 #include "views/io_model_chart.h"
+#include "views/preset_description.h"
 
 namespace {
 
@@ -59,21 +60,14 @@ QColor withAlpha(QColor color, double alpha) {
 
 FlashTilesView::FlashTilesView(QWidget* parent) : StepView(parent) {
     m_passBox = new QComboBox;
-    m_passBox->setToolTip(tr("This step ran several prefill passes; choose which one to show."));
     m_playButton = new QToolButton;
-    m_playButton->setText(tr("Play"));
     m_playButton->setCheckable(true);
     m_slider = new QSlider(Qt::Horizontal);
-    m_slider->setToolTip(tr("Tile cursor: how many tiles have been computed"));
     m_cursorLabel = new QLabel;
-    m_cursorLabel->setMinimumWidth(
-        fontMetrics().horizontalAdvance(tr("kernel %1 of %2").arg(8888).arg(8888)));
+    m_deviceLabel = new QLabel;
     m_presetBox = new QComboBox;
-    for (const dlab::DevicePreset& preset : dlab::device_presets()) {
+    for (const dlab::DevicePreset& preset : dlab::device_presets())
         m_presetBox->addItem(QString::fromStdString(preset.name), QString::fromStdString(preset.name));
-        m_presetBox->setItemData(m_presetBox->count() - 1, QString::fromStdString(preset.description),
-                                 Qt::ToolTipRole);
-    }
     m_playTimer = new QTimer(this);
     m_playTimer->setInterval(kPlayIntervalMs);
 
@@ -82,7 +76,7 @@ FlashTilesView::FlashTilesView(QWidget* parent) : StepView(parent) {
     controls->addWidget(m_playButton);
     controls->addWidget(m_slider, 1);
     controls->addWidget(m_cursorLabel);
-    controls->addWidget(new QLabel(tr("Device:")));
+    controls->addWidget(m_deviceLabel);
     controls->addWidget(m_presetBox);
 
     m_scene = new QGraphicsScene(this);
@@ -118,10 +112,36 @@ FlashTilesView::FlashTilesView(QWidget* parent) : StepView(parent) {
     });
     connect(m_playTimer, &QTimer::timeout, this, &FlashTilesView::play);
     rebuildChart();
-    redraw();
+    retranslate();
 }
 
 QString FlashTilesView::title() const { return tr("FlashAttention tiles"); }
+
+void FlashTilesView::retranslate() {
+    m_passBox->setToolTip(tr("This step ran several prefill passes; choose which one to show."));
+    for (int i = 0; i < m_passBox->count(); ++i) m_passBox->setItemText(i, passLabel(i));
+    m_playButton->setText(tr("Play"));
+    m_slider->setToolTip(tr("Tile cursor: how many tiles have been computed"));
+    m_cursorLabel->setMinimumWidth(
+        fontMetrics().horizontalAdvance(tr("kernel %1 of %2").arg(8888).arg(8888)));
+    showCursorLabel();
+    m_deviceLabel->setText(tr("Device:"));
+    const std::vector<dlab::DevicePreset>& presets = dlab::device_presets();
+    for (size_t i = 0; i < presets.size(); ++i)
+        m_presetBox->setItemData(int(i), presetDescription(presets[i]), Qt::ToolTipRole);
+    redraw();
+}
+
+QString FlashTilesView::passLabel(int pass) const {
+    return tr("pass %1: %n quer(ies)", nullptr, m_passes[size_t(pass)].nQueries).arg(pass + 1);
+}
+
+void FlashTilesView::showCursorLabel() {
+    if (m_passes.empty()) return m_cursorLabel->clear();
+    const bool flash = m_passes[m_pass].flash;
+    m_cursorLabel->setText(flash ? tr("tile %1 of %2").arg(m_cursor).arg(tileCount())
+                                 : tr("kernel %1 of %2").arg(m_cursor).arg(tileCount()));
+}
 
 int FlashTilesView::tileCount() const { return m_passes.empty() ? 0 : int(m_passes[m_pass].steps.size()); }
 
@@ -146,8 +166,7 @@ void FlashTilesView::showStep(int step, bool animate) {
     m_sourceEvents = events.size();
     m_passes = readPasses(events);
     m_passBox->clear();
-    for (size_t i = 0; i < m_passes.size(); ++i)
-        m_passBox->addItem(tr("pass %1: %n quer(ies)", nullptr, m_passes[i].nQueries).arg(i + 1));
+    for (int i = 0; i < int(m_passes.size()); ++i) m_passBox->addItem(passLabel(i));
     m_passBox->setVisible(m_passes.size() > 1);
     m_pass = 0;
     selectPass(0);
@@ -207,9 +226,7 @@ void FlashTilesView::setTileCursor(int cursor) {
     m_slider->blockSignals(true);
     m_slider->setValue(cursor);
     m_slider->blockSignals(false);
-    const bool flash = !m_passes.empty() && m_passes[m_pass].flash;
-    m_cursorLabel->setText(flash ? tr("tile %1 of %2").arg(cursor).arg(tileCount())
-                                 : tr("kernel %1 of %2").arg(cursor).arg(tileCount()));
+    showCursorLabel();
     redraw();
 }
 
@@ -578,5 +595,8 @@ bool FlashTilesView::eventFilter(QObject* watched, QEvent* event) {
 
 void FlashTilesView::changeEvent(QEvent* event) {
     StepView::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) redraw();
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    else if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+        redraw();
 }

@@ -70,6 +70,9 @@ private:
     // Splits a step's tile events into passes (each opens with flash_init or naive_qk).
     static std::vector<Pass> readPasses(const std::vector<const dlab::TileEvent*>& events);
 
+    void retranslate();
+    QString passLabel(int pass) const;
+    void showCursorLabel();
     void selectPass(int index);
     void redraw();
     void drawMatrix(const QRectF& area);
@@ -93,6 +96,7 @@ private:
     QToolButton* m_playButton = nullptr;
     QSlider* m_slider = nullptr;
     QLabel* m_cursorLabel = nullptr;
+    QLabel* m_deviceLabel = nullptr;
     QComboBox* m_presetBox = nullptr;
     QTimer* m_playTimer = nullptr;
     QGraphicsScene* m_scene = nullptr;

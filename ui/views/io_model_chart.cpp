@@ -20,22 +20,18 @@ const std::vector<int> kLengths = {256, 512, 1024, 2048, 4096, 8192, 16384};
 IoModelChart::IoModelChart(QWidget* parent) : QChartView(parent) {
     setRenderHint(QPainter::Antialiasing);
     m_naive = new QLineSeries;
-    m_naive->setName(tr("standard attention Θ(Nd + N²)"));
     m_naive->setPointsVisible(true);
     m_flash = new QLineSeries;
-    m_flash->setName(tr("FlashAttention Θ(N²d²/M)"));
     m_flash->setPointsVisible(true);
     chart()->addSeries(m_naive);
     chart()->addSeries(m_flash);
     auto* x = new QLogValueAxis;
     x->setBase(2);
     x->setLabelFormat(QStringLiteral("%d"));
-    x->setTitleText(tr("sequence length N"));
     x->setRange(kLengths.front() / 1.2, kLengths.back() * 1.2);
     auto* y = new QLogValueAxis;
     y->setBase(10);
     y->setLabelFormat(QStringLiteral("%.0e"));
-    y->setTitleText(tr("HBM bytes"));
     chart()->addAxis(x, Qt::AlignBottom);
     chart()->addAxis(y, Qt::AlignLeft);
     for (QLineSeries* s : {m_naive, m_flash}) {
@@ -43,6 +39,7 @@ IoModelChart::IoModelChart(QWidget* parent) : QChartView(parent) {
         s->attachAxis(y);
     }
     applyPalette();
+    retranslate();
 }
 
 void IoModelChart::setModel(int headDim, const QString& presetName) {
@@ -64,10 +61,22 @@ void IoModelChart::setModel(int headDim, const QString& presetName) {
         .value(0)
         ->setRange(std::pow(10.0, std::floor(std::log10(low) - 0.1)),
                    std::pow(10.0, std::ceil(std::log10(high))));
+    m_headDim = headDim;
+    m_preset = presetName;
+    retranslate();
+}
+
+void IoModelChart::retranslate() {
+    m_naive->setName(tr("standard attention Θ(Nd + N²)"));
+    m_flash->setName(tr("FlashAttention Θ(N²d²/M)"));
+    chart()->axes(Qt::Horizontal).constFirst()->setTitleText(tr("sequence length N"));
+    chart()->axes(Qt::Vertical).constFirst()->setTitleText(tr("HBM bytes"));
+    if (m_preset.isEmpty()) return;  // no model yet
+    const dlab::DevicePreset& preset = dlab::device_preset(m_preset.toStdString());
     chart()->setTitle(tr("HBM traffic of one head: d = %1, M = %2 (%3), FP16, no mask")
-                          .arg(headDim)
+                          .arg(m_headDim)
                           .arg(QLocale().formattedDataSize(preset.sram_per_block, 0))
-                          .arg(presetName));
+                          .arg(m_preset));
 }
 
 void IoModelChart::applyPalette() {
@@ -84,5 +93,8 @@ void IoModelChart::applyPalette() {
 
 void IoModelChart::changeEvent(QEvent* event) {
     QChartView::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) applyPalette();
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
+    else if (event->type() == QEvent::LanguageChange)
+        retranslate();
 }

@@ -28,7 +28,10 @@ protected:
 
 private:
     void applyPalette();
+    void retranslate();
 
     QLineSeries* m_naive = nullptr;
     QLineSeries* m_flash = nullptr;
+    int m_headDim = 0;  // of the model shown, for its title
+    QString m_preset;
 };

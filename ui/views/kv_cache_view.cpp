@@ -60,7 +60,8 @@ KvCacheView::KvCacheView(QWidget* parent) : StepView(parent) {
     auto* side = new QWidget;
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
-    sideLayout->addWidget(new QLabel(tr("Operations at this step")));
+    m_operationsLabel = new QLabel;
+    sideLayout->addWidget(m_operationsLabel);
     m_operations = new QListWidget;
     m_operations->setWordWrap(true);
     sideLayout->addWidget(m_operations, 1);
@@ -70,15 +71,10 @@ KvCacheView::KvCacheView(QWidget* parent) : StepView(parent) {
     sideLayout->addWidget(m_statsLabel);
 
     m_chart = new QChart;
-    m_chart->setTitle(tr("KV slots reserved vs holding a token, per step"));
     m_reserved = new QLineSeries;
-    m_reserved->setName(tr("slots reserved"));
     m_used = new QLineSeries;
-    m_used->setName(tr("slots used"));
     m_prefill = new QScatterSeries;
-    m_prefill->setName(tr("prefill (step 0)"));
     m_marker = new QLineSeries;
-    m_marker->setName(tr("shown step"));
     QPen markerPen(palette().color(QPalette::Highlight));
     markerPen.setStyle(Qt::DashLine);
     m_marker->setPen(markerPen);
@@ -86,10 +82,8 @@ KvCacheView::KvCacheView(QWidget* parent) : StepView(parent) {
          std::initializer_list<QAbstractSeries*>{m_reserved, m_used, m_prefill, m_marker})
         m_chart->addSeries(s);
     auto* x = new QValueAxis;
-    x->setTitleText(tr("step (0 = prefill, then decode)"));
     x->setLabelFormat(QStringLiteral("%d"));
     auto* y = new QValueAxis;
-    y->setTitleText(tr("slots"));
     y->setLabelFormat(QStringLiteral("%d"));
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
@@ -115,9 +109,21 @@ KvCacheView::KvCacheView(QWidget* parent) : StepView(parent) {
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
     applyPalette(m_chart, palette());
+    retranslate();
 }
 
 QString KvCacheView::title() const { return tr("KV cache"); }
+
+void KvCacheView::retranslate() {
+    m_operationsLabel->setText(tr("Operations at this step"));
+    m_chart->setTitle(tr("KV slots reserved vs holding a token, per step"));
+    m_reserved->setName(tr("slots reserved"));
+    m_used->setName(tr("slots used"));
+    m_prefill->setName(tr("prefill (step 0)"));
+    m_marker->setName(tr("shown step"));
+    m_chart->axes(Qt::Horizontal).constFirst()->setTitleText(tr("step (0 = prefill, then decode)"));
+    m_chart->axes(Qt::Vertical).constFirst()->setTitleText(tr("slots"));
+}
 
 void KvCacheView::setTimeline(const dlab::TraceTimeline* timeline) {
     m_timeline = timeline;
@@ -366,7 +372,12 @@ bool KvCacheView::eventFilter(QObject* watched, QEvent* event) {
 
 void KvCacheView::changeEvent(QEvent* event) {
     StepView::changeEvent(event);
-    if (event->type() != QEvent::PaletteChange && event->type() != QEvent::FontChange) return;
-    applyPalette(m_chart, palette());
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    else if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+        applyPalette(m_chart, palette());
+    else
+        return;
+    // the grid's texts, the operations and the statistics
     if (m_step >= 0) showStep(m_step, false);
 }

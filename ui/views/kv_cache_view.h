@@ -53,6 +53,7 @@ private:
         int evicted = 0;
     };
 
+    void retranslate();
     void refresh();  // re-reads the timeline when it has grown (live runs)
     void rebuildChart();
     KvGridContent contentAt(int step, const dlab::KvSnapshot& snapshot) const;
@@ -70,6 +71,7 @@ private:
 
     KvBlockGrid* m_grid = nullptr;
     QGraphicsView* m_gridView = nullptr;
+    QLabel* m_operationsLabel = nullptr;
     QListWidget* m_operations = nullptr;
     QLabel* m_statsLabel = nullptr;
     QChart* m_chart = nullptr;

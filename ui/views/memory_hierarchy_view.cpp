@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "attention/device_preset.h"
+#include "views/preset_description.h"
 
 namespace {
 
@@ -59,13 +60,11 @@ QGraphicsSimpleTextItem* addText(QGraphicsScene* scene, const QString& text, con
 
 MemoryHierarchyView::MemoryHierarchyView(QWidget* parent) : StepView(parent) {
     m_presetBox = new QComboBox;
-    for (const dlab::DevicePreset& preset : dlab::device_presets()) {
+    for (const dlab::DevicePreset& preset : dlab::device_presets())
         m_presetBox->addItem(QString::fromStdString(preset.name), QString::fromStdString(preset.name));
-        m_presetBox->setItemData(m_presetBox->count() - 1, QString::fromStdString(preset.description),
-                                 Qt::ToolTipRole);
-    }
+    m_presetLabel = new QLabel;
     auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Compare with device:")));
+    controls->addWidget(m_presetLabel);
     controls->addWidget(m_presetBox);
     controls->addStretch(1);
 
@@ -82,9 +81,18 @@ MemoryHierarchyView::MemoryHierarchyView(QWidget* parent) : StepView(parent) {
     connect(m_presetBox, &QComboBox::activated, this,
             [this](int index) { setDevicePreset(m_presetBox->itemData(index).toString()); });
     setDevicePreset(m_preset);
+    retranslate();
 }
 
 QString MemoryHierarchyView::title() const { return tr("Memory hierarchy"); }
+
+void MemoryHierarchyView::retranslate() {
+    m_presetLabel->setText(tr("Compare with device:"));
+    const std::vector<dlab::DevicePreset>& presets = dlab::device_presets();
+    for (size_t i = 0; i < presets.size(); ++i)
+        m_presetBox->setItemData(int(i), presetDescription(presets[i]), Qt::ToolTipRole);
+    redraw();
+}
 
 void MemoryHierarchyView::setTimeline(const dlab::TraceTimeline* timeline) {
     m_timeline = timeline;
@@ -185,8 +193,7 @@ void MemoryHierarchyView::redraw() {
            "the FlashAttention paper's figure means bytes: TB/s and GB/s.");
     const qreal bookRight = drawPyramid(tr("Textbook Figure 3-2 (FlashAttention paper, A100) *"), figureTip,
                                         bookLevels(), QPointF(0, 0));
-    drawPyramid(QString::fromStdString(preset.description), {}, presetLevels(),
-                QPointF(bookRight + 3 * line, 0));
+    drawPyramid(presetDescription(preset), {}, presetLevels(), QPointF(bookRight + 3 * line, 0));
 
     qreal y = 3 * 3.7 * line + 3 * line;
     auto* note =
@@ -269,5 +276,8 @@ QString MemoryHierarchyView::csv() const {
 
 void MemoryHierarchyView::changeEvent(QEvent* event) {
     StepView::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) redraw();
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    else if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+        redraw();
 }

@@ -14,6 +14,7 @@
 class QComboBox;
 class QGraphicsScene;
 class QGraphicsView;
+class QLabel;
 
 class MemoryHierarchyView : public StepView {
     Q_OBJECT
@@ -48,6 +49,7 @@ private:
         QString bandwidthNote;  // tooltip on the bandwidth
     };
 
+    void retranslate();
     std::vector<Level> bookLevels() const;
     std::vector<Level> presetLevels() const;
     void redraw();
@@ -59,6 +61,7 @@ private:
     const dlab::TraceTimeline* m_timeline = nullptr;
     int m_step = 0;
     QString m_preset = QStringLiteral("h200");
+    QLabel* m_presetLabel = nullptr;
     QComboBox* m_presetBox = nullptr;
     QGraphicsScene* m_scene = nullptr;
     QGraphicsView* m_view = nullptr;

@@ -114,4 +114,9 @@ void NarrationView::applyFont() {
 void NarrationView::changeEvent(QEvent* event) {
     StepView::changeEvent(event);
     if (event->type() == QEvent::FontChange) applyFont();
+    if (event->type() == QEvent::LanguageChange) {
+        // narrated again, in the new language
+        m_narratedEvents = 0;
+        showStep(m_step, false);
+    }
 }

@@ -1,5 +1,6 @@
 #include "views/temperature_playground.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSlider>
@@ -19,6 +20,7 @@ constexpr int kSliderScale = 100;
 TemperaturePlayground::TemperaturePlayground(QWidget* parent)
     : QWidget(parent),
       m_slider(new QSlider(Qt::Horizontal, this)),
+      m_label(new QLabel(this)),
       m_value(new QLabel(this)),
       m_note(new QLabel(this)),
       m_chart(new CandidateChart(this)) {
@@ -28,12 +30,11 @@ TemperaturePlayground::TemperaturePlayground(QWidget* parent)
     m_slider->setSingleStep(1);
     m_slider->setPageStep(kSliderScale / 4);
     m_slider->setValue(kSliderScale);
-    m_slider->setToolTip(tr("Temperature: divide every logit by T before the softmax"));
     m_chart->setObjectName(QStringLiteral("temperatureChart"));
     m_note->setWordWrap(true);
 
     auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Temperature"), this));
+    controls->addWidget(m_label);
     controls->addWidget(m_slider, 1);
     controls->addWidget(m_value);
     auto* layout = new QVBoxLayout(this);
@@ -43,7 +44,18 @@ TemperaturePlayground::TemperaturePlayground(QWidget* parent)
     layout->addWidget(m_chart, 1);
 
     connect(m_slider, &QSlider::valueChanged, this, [this] { redraw(); });
+    retranslate();
+}
+
+void TemperaturePlayground::retranslate() {
+    m_slider->setToolTip(tr("Temperature: divide every logit by T before the softmax"));
+    m_label->setText(tr("Temperature"));
     redraw();
+}
+
+void TemperaturePlayground::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange) retranslate();
 }
 
 void TemperaturePlayground::setCandidates(std::vector<float> logits, std::vector<int> shown,

@@ -40,10 +40,15 @@ public:
     // −∞ logits get 0, and all zeros when no logit is finite.
     static std::vector<double> softmax(const std::vector<float>& logits, double temperature);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslate();
     void redraw();
 
     QSlider* m_slider;
+    QLabel* m_label;
     QLabel* m_value;
     QLabel* m_note;
     CandidateChart* m_chart;
