@@ -33,6 +33,7 @@
 #include "run_controller.h"
 #include "run_panel.h"
 #include "timeline_bar.h"
+#include "trace/chrome_trace.h"
 #include "trace/jsonl.h"
 #include "trace_document.h"
 #include "view_exporter.h"
@@ -198,6 +199,7 @@ void MainWindow::createMenus() {
     m_fileMenu->addSeparator();
     m_exportAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportViewDialog);
     m_exportCsvAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportCsvDialog);
+    m_exportChromeAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportChromeTraceDialog);
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), QKeySequence::Quit, this, &QWidget::close);
 
@@ -232,6 +234,7 @@ void MainWindow::retranslateUi() {
     m_exportAction->setText(tr("&Export view…"));
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportCsvAction->setText(tr("Export chart data (CSV)…"));
+    m_exportChromeAction->setText(tr("Export trace for Perfetto (Chrome JSON)…"));
     m_quitAction->setText(tr("&Quit"));
 
     m_viewMenu->setTitle(tr("&View"));
@@ -291,6 +294,20 @@ bool MainWindow::saveTrace(const QString& path) {
     }
     AppSettings::addRecentFile(path);
     updateTitle();
+    return true;
+}
+
+bool MainWindow::exportChromeTrace(const QString& path) {
+    if (m_document->isEmpty()) {
+        reportError(tr("There is no trace to export yet: run a model or open a trace."));
+        return false;
+    }
+    try {
+        dlab::write_chrome_trace(m_document->timeline().events(), path.toStdString());
+    } catch (const std::exception& e) {
+        reportError(tr("Cannot export the trace:\n%1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
     return true;
 }
 
@@ -502,6 +519,13 @@ void MainWindow::saveTraceDialog() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save trace"), m_document->path(), traceFilter());
     if (path.isEmpty()) return;
     saveTrace(QFileInfo(path).suffix().isEmpty() ? path + QStringLiteral(".jsonl") : path);
+}
+
+void MainWindow::exportChromeTraceDialog() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export trace for Perfetto"), QString(),
+                                                      tr("Chrome trace JSON (*.json)"));
+    if (path.isEmpty()) return;
+    exportChromeTrace(QFileInfo(path).suffix().isEmpty() ? path + QStringLiteral(".json") : path);
 }
 
 void MainWindow::exportViewDialog() {

@@ -41,6 +41,8 @@ public:
     // handler, the current trace stays and false is returned.
     bool openTrace(const QString& path);
     bool saveTrace(const QString& path);
+    // The trace as Chrome trace-event JSON, for Perfetto (chrome_trace.h).
+    bool exportChromeTrace(const QString& path);
     // Starts a live run with the run panel's settings; false (after reporting why) when a
     // setting is invalid or a run is in flight.
     bool startRun();
@@ -101,6 +103,7 @@ private:
     void openTraceDialog();
     void compareTracesDialog();
     void saveTraceDialog();
+    void exportChromeTraceDialog();
     void exportViewDialog();
     void exportCsvDialog();
     void rebuildRecentMenu();
@@ -137,6 +140,7 @@ private:
     QAction* m_compareTracesAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_exportCsvAction = nullptr;
+    QAction* m_exportChromeAction = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_aboutAction = nullptr;
 };

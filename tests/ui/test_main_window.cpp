@@ -12,6 +12,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QListWidget>
@@ -25,6 +26,7 @@
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QJsonArray>
 #include <QTest>
 #include <QToolButton>
 #include <QTranslator>
@@ -339,6 +341,18 @@ void TestMainWindow::saveWritesTheTraceBack() {
     QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
     // written by the CLI with no timings, so the bytes are the same
     QCOMPARE(b.readAll(), a.readAll());
+    QCOMPARE(errors.size(), 1);
+
+    // the Chrome trace for Perfetto: one entry per step of the run, parsed back
+    const QString chrome = dir.filePath(QStringLiteral("run.json"));
+    QVERIFY(window.exportChromeTrace(chrome));
+    QFile file(chrome);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonArray entries = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("traceEvents")).toArray();
+    int steps = 0;
+    for (const QJsonValue& entry : entries)
+        steps += entry.toObject().value(QStringLiteral("name")).toString().startsWith(QStringLiteral("step "));
+    QCOMPARE(steps, 12);  // paged-beam.jsonl decodes 12 steps
     QCOMPARE(errors.size(), 1);
 }
 

@@ -1515,6 +1515,28 @@ Tokens: %2</source>
         <source>%1; the view stays at step %2, where it paused</source>
         <translation>%1；视图停留在暂停时的第 %2 步</translation>
     </message>
+    <message>
+        <source>Export trace for Perfetto (Chrome JSON)…</source>
+        <translation>导出轨迹供 Perfetto 查看（Chrome JSON）…</translation>
+    </message>
+    <message>
+        <source>There is no trace to export yet: run a model or open a trace.</source>
+        <translation>还没有可导出的轨迹：请先运行模型或打开一个轨迹。</translation>
+    </message>
+    <message>
+        <source>Cannot export the trace:
+%1</source>
+        <translation>无法导出轨迹：
+%1</translation>
+    </message>
+    <message>
+        <source>Export trace for Perfetto</source>
+        <translation>导出轨迹供 Perfetto 查看</translation>
+    </message>
+    <message>
+        <source>Chrome trace JSON (*.json)</source>
+        <translation>Chrome 轨迹 JSON (*.json)</translation>
+    </message>
 </context>
 <context>
     <name>MemoryHierarchyView</name>
