@@ -19,6 +19,7 @@
 #include "engine/cpu_backend.h"
 #include "engine/session.h"
 #include "run_request.h"
+#include "testing/csv.h"
 #include "tokenizer/tokenizer.h"
 #include "trace/trace_sink.h"
 #include "views/compare_runner.h"
@@ -80,38 +81,6 @@ QString cell(const CompareView& view, int row, int column) {
 
 bool waitFinished(QSignalSpy& finished, int ms = 120000) { return finished.count() > 0 || finished.wait(ms); }
 
-// RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.
-QList<QStringList> parseCsv(const QString& text) {
-    QList<QStringList> records;
-    QStringList record;
-    QString field;
-    bool quoted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == QLatin1Char('"') && i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
-                field += c;
-                ++i;
-            } else if (c == QLatin1Char('"')) {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == QLatin1Char('"')) {
-            quoted = true;
-        } else if (c == QLatin1Char(',')) {
-            record << field;
-            field.clear();
-        } else if (c == QLatin1Char('\n')) {
-            records << (record << field);
-            record.clear();
-            field.clear();
-        } else {
-            field += c;
-        }
-    }
-    return records;
-}
 
 }  // namespace
 
@@ -290,7 +259,7 @@ void TestCompareView::demoConfigurationsEqualDirectSessions() {
     QVERIFY2(colours.size() > 8, qPrintable(QString::number(colours.size())));
 
     // CSV: the header and one record per row, with the direct runs' texts and tokens
-    const QList<QStringList> records = parseCsv(view.csv());
+    const QList<QStringList> records = dlab::testing::parse_csv(view.csv());
     QCOMPARE(records.size(), 5);
     const QStringList header = records[0];
     QCOMPARE(header.first(), QStringLiteral("configuration"));
@@ -334,7 +303,7 @@ void TestCompareView::badSpecErrsInItsRowOnly() {
         QVERIFY(cell(view, row, CompareView::LengthColumn).isEmpty());
         QVERIFY(cell(view, row, CompareView::LogProbColumn).isEmpty());
     }
-    const QList<QStringList> records = parseCsv(view.csv());
+    const QList<QStringList> records = dlab::testing::parse_csv(view.csv());
     QCOMPARE(records.size(), 4);
     QCOMPARE(records[2].last(), view.rowError(1));
 

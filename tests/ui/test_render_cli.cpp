@@ -17,6 +17,7 @@
 
 #include "language.h"
 #include "testing/cli_runner.h"
+#include "testing/csv.h"
 #include "trace/jsonl.h"
 #include "trace/trace_timeline.h"
 #include "views/narration_view.h"
@@ -42,39 +43,6 @@ QByteArray readAll(const QString& path) {
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// RFC 4180: fields separated by commas, quoted ones may hold commas, quotes ("") and newlines.
-QList<QStringList> parseCsv(const QString& text) {
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    for (int i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == QLatin1Char('"') && i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
-                field += c;
-                ++i;
-            } else if (c == QLatin1Char('"')) {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == QLatin1Char('"')) {
-            quoted = true;
-        } else if (c == QLatin1Char(',')) {
-            row << field;
-            field.clear();
-        } else if (c == QLatin1Char('\n')) {
-            rows << (row << field);
-            row.clear();
-            field.clear();
-        } else {
-            field += c;
-        }
-    }
-    if (!field.isEmpty() || !row.isEmpty()) rows << (row << field);
-    return rows;
-}
 
 // The share of pixels that differ from the most common colour (the background).
 double drawnShare(const QImage& image) {
@@ -156,7 +124,7 @@ QString TestRenderCli::render(const QString& trace, const QString& view, int ste
 
 QList<QStringList> TestRenderCli::renderCsv(const QString& trace, const QString& view, int step) {
     const QString path = render(trace, view, step, view + QStringLiteral(".csv"));
-    return path.isEmpty() ? QList<QStringList>() : parseCsv(QString::fromUtf8(readAll(path)));
+    return path.isEmpty() ? QList<QStringList>() : dlab::testing::parse_csv(QString::fromUtf8(readAll(path)));
 }
 
 void TestRenderCli::expectRefusal(const QStringList& arguments, const QStringList& needles) {
