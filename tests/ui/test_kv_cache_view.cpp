@@ -210,9 +210,14 @@ private slots:
         QCOMPARE(used.size(), timeline.last_step() + 1);
         const QStringList csv = view.csv().trimmed().split('\n');
         QCOMPARE(csv.front(), QString("step,reserved,used,free,shared"));
+        // beside it, what the contiguous baseline would hold: the embedded model's 512-slot
+        // context for every live sequence
+        const QList<QPointF> contiguous = view.contiguousSeries()->points();
+        QCOMPARE(contiguous.size(), timeline.last_step() + 1);
         for (const auto& [step, s] : stats) {
             QCOMPARE(reserved[step], QPointF(step, s.slots_reserved));
             QCOMPARE(used[step], QPointF(step, s.slots_used));
+            QCOMPARE(contiguous[step], QPointF(step, 512.0 * s.n_sequences));
             QCOMPARE(csv[step + 1], QString("%1,%2,%3,%4,%5")
                                         .arg(step)
                                         .arg(s.slots_reserved)

@@ -1257,6 +1257,10 @@ Tokens: %2</source>
         <source>%1: sequence %2, block(s) %3</source>
         <translation>%1：序列 %2，块 %3</translation>
     </message>
+    <message>
+        <source>a contiguous cache would reserve</source>
+        <translation>连续缓存需预留</translation>
+    </message>
 </context>
 <context>
     <name>Language</name>

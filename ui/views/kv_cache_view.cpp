@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
+#include <cstdlib>
 
 namespace {
 
@@ -73,13 +74,18 @@ KvCacheView::KvCacheView(QWidget* parent) : StepView(parent) {
     m_chart = new QChart;
     m_reserved = new QLineSeries;
     m_used = new QLineSeries;
+    m_contiguous = new QLineSeries;
+    QPen contiguousPen(palette().color(QPalette::PlaceholderText));
+    contiguousPen.setStyle(Qt::DotLine);
+    contiguousPen.setWidthF(2);
+    m_contiguous->setPen(contiguousPen);
     m_prefill = new QScatterSeries;
     m_marker = new QLineSeries;
     QPen markerPen(palette().color(QPalette::Highlight));
     markerPen.setStyle(Qt::DashLine);
     m_marker->setPen(markerPen);
     for (QAbstractSeries* s :
-         std::initializer_list<QAbstractSeries*>{m_reserved, m_used, m_prefill, m_marker})
+         std::initializer_list<QAbstractSeries*>{m_reserved, m_used, m_contiguous, m_prefill, m_marker})
         m_chart->addSeries(s);
     auto* x = new QValueAxis;
     x->setLabelFormat(QStringLiteral("%d"));
@@ -119,6 +125,7 @@ void KvCacheView::retranslate() {
     m_chart->setTitle(tr("KV slots reserved vs holding a token, per step"));
     m_reserved->setName(tr("slots reserved"));
     m_used->setName(tr("slots used"));
+    m_contiguous->setName(tr("a contiguous cache would reserve"));
     m_prefill->setName(tr("prefill (step 0)"));
     m_marker->setName(tr("shown step"));
     m_chart->axes(Qt::Horizontal).constFirst()->setTitleText(tr("step (0 = prefill, then decode)"));
@@ -172,16 +179,28 @@ void KvCacheView::refresh() {
 }
 
 void KvCacheView::rebuildChart() {
-    QList<QPointF> reserved, used;
+    // the baseline PagedAttention is measured against: every live sequence holding a whole
+    // context (the run's context length; a --max-seq-len below it is not in the trace)
+    int context = 0;
+    if (m_timeline && m_timeline->run()) {
+        const auto& facts = m_timeline->run()->model_facts;
+        if (auto it = facts.find("context_length"); it != facts.end()) context = std::atoi(it->second.c_str());
+    }
+    QList<QPointF> reserved, used, contiguous;
     qreal top = 1;
     for (size_t step = 0; step < m_stats.size(); ++step) {
         if (!m_stats[step]) continue;
         reserved.append(QPointF(step, m_stats[step]->slots_reserved));
         used.append(QPointF(step, m_stats[step]->slots_used));
         top = std::max<qreal>(top, m_stats[step]->slots_reserved);
+        if (context > 0 && m_stats[step]->kind != "contiguous") {
+            contiguous.append(QPointF(step, qreal(m_stats[step]->n_sequences) * context));
+            top = std::max(top, contiguous.back().y());
+        }
     }
     m_reserved->replace(reserved);
     m_used->replace(used);
+    m_contiguous->replace(contiguous);
     QList<QPointF> prefill;
     if (!m_stats.empty() && m_stats[0]) prefill = {reserved.front(), used.front()};
     m_prefill->replace(prefill);

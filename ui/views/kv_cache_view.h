@@ -36,6 +36,8 @@ public:
     QChart* chart() const { return m_chart; }
     QLineSeries* reservedSeries() const { return m_reserved; }
     QLineSeries* usedSeries() const { return m_used; }
+    // What a contiguous cache would reserve for the same sequences (empty for a contiguous run).
+    QLineSeries* contiguousSeries() const { return m_contiguous; }
     QListWidget* operationList() const { return m_operations; }
     QLabel* statsLabel() const { return m_statsLabel; }
 
@@ -78,6 +80,7 @@ private:
     QChartView* m_chartView = nullptr;
     QLineSeries* m_reserved = nullptr;
     QLineSeries* m_used = nullptr;
+    QLineSeries* m_contiguous = nullptr;
     QScatterSeries* m_prefill = nullptr;
     QLineSeries* m_marker = nullptr;  // the shown step
 };
