@@ -66,4 +66,12 @@ for shot in "${shots[@]}"; do
   done
   echo "| ${files[*]} | \`$view\` | \`$trace\`, $step | $what |" >>"$readme"
 done
+
+# the compare view runs its own generations (its tok/s column differs from run to run)
+files=()
+for lang in "${langs[@]}"; do
+  "$cli" render --view compare --max-new-tokens 24 --size "$size" --lang "$lang" --out "$out/compare.$lang.png"
+  files+=("[$lang](compare.$lang.png)")
+done
+echo "| ${files[*]} | \`compare\` | (runs the embedded model) | four strategies on \"Once upon a time\", 24 tokens each |" >>"$readme"
 ls "$out"

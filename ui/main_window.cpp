@@ -71,15 +71,6 @@ QSize askPictureSize(QWidget* parent, QSize initial) {
 }
 
 // The Compare tab's table; ViewExporter writes step views' CSV the same way.
-bool writeCsv(const QString& path, const QString& csv, QString* error) {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(csv.toUtf8()) < 0 || !file.flush()) {
-        *error = MainWindow::tr("%1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
-
 QString stopReasonText(const QString& reason) {
     if (reason == QLatin1String("eos")) return MainWindow::tr("every sequence ended (end of sequence)");
     if (reason == QLatin1String("max_new_tokens")) return MainWindow::tr("reached the maximum of new tokens");
@@ -468,7 +459,7 @@ bool MainWindow::exportCurrentViewCsv(const QString& path) {
         if (csv.isEmpty())
             error = tr("The comparison has no rows to export.");
         else
-            ok = writeCsv(path, csv, &error);
+            ok = ViewExporter::writeCsv(path, csv, &error);
     } else if (StepView* view = currentView()) {
         ok = ViewExporter::exportCsv(view, path, &error);
     } else {

@@ -92,6 +92,10 @@ bool ViewExporter::exportCsv(const StepView* view, const QString& path, QString*
         if (error) *error = tr("The view \"%1\" has no chart data to export.").arg(view->title());
         return false;
     }
+    return writeCsv(path, csv, error);
+}
+
+bool ViewExporter::writeCsv(const QString& path, const QString& csv, QString* error) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(csv.toUtf8()) < 0 || !file.flush()) {
         if (error) *error = tr("%1: %2").arg(path, file.errorString());

@@ -23,4 +23,6 @@ public:
     static bool exportWidget(QWidget* widget, const QString& path, QSize size, QString* error = nullptr);
     // Writes view->csv() as UTF-8; false when the view has no chart data or the file fails.
     static bool exportCsv(const StepView* view, const QString& path, QString* error = nullptr);
+    // Writes `csv` as UTF-8; false with the reason when the file fails.
+    static bool writeCsv(const QString& path, const QString& csv, QString* error = nullptr);
 };

@@ -4,6 +4,7 @@
 // window. Compiled only with the desktop app (DECODELAB_UI=ON); main() answers without it.
 #include <QApplication>
 #include <QByteArray>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSize>
@@ -26,6 +27,7 @@
 #include "view_registry.h"
 #include "views/beam_tree_view.h"
 #include "views/candidates_view.h"
+#include "views/compare_view.h"
 #include "views/flash_tiles_view.h"
 #include "views/kv_cache_view.h"
 #include "views/memory_hierarchy_view.h"
@@ -56,15 +58,19 @@ constexpr ViewName kViewNames[] = {
     {"events", is<EventsView>},
 };
 
+// The Compare view runs its own configurations instead of showing a trace's step.
+constexpr const char* kCompareView = "compare";
+
 std::string view_names() {
-    std::string names;
+    std::string names = kCompareView;
     for (const ViewName& view : kViewNames) names += (names.empty() ? "" : ", ") + std::string(view.name);
     return names;
 }
 
-const ViewName& view_name_of(const std::string& name) {
+const ViewName* view_name_of(const std::string& name) {
+    if (name == kCompareView) return nullptr;
     for (const ViewName& view : kViewNames)
-        if (name == view.name) return view;
+        if (name == view.name) return &view;
     throw InvalidArgument("--view: unknown view '" + name + "' (one of " + view_names() + ")");
 }
 
@@ -87,6 +93,21 @@ QSize size_of(const Args& args) {
 }
 
 // The registry's view of that name, taken out of the registry's parent; the others go with it.
+// The Compare view after running its default configurations on `model` to the end.
+std::unique_ptr<QWidget> run_comparison(const Args& args) {
+    auto view = std::make_unique<CompareView>();
+    view->setModel(QString::fromStdString(args.value("model", "embedded:stories-target")));
+    view->setPrompt(QString::fromStdString(args.value("prompt", "Once upon a time")));
+    view->setMaxNewTokens(args.integer("max-new-tokens", 32, 1, 4096));
+    QEventLoop loop;
+    QObject::connect(view.get(), &CompareView::finished, &loop, &QEventLoop::quit);
+    if (!view->run()) throw Error("render: the comparison has nothing to run");
+    loop.exec();
+    for (int row = 0; row < view->rowCount(); ++row)
+        if (!view->rowError(row).isEmpty()) throw Error("render: " + view->rowError(row).toStdString());
+    return view;
+}
+
 std::unique_ptr<StepView> create_view(const ViewName& wanted) {
     QWidget holder;
     for (StepView* view : createStepViews(&holder)) {
@@ -100,10 +121,15 @@ std::unique_ptr<StepView> create_view(const ViewName& wanted) {
 }  // namespace
 
 int run_render(int argc, char** argv) {
-    Args args(argc, argv, 2, {}, {"trace", "view", "step", "out", "size", "lang", "theme"});
+    Args args(argc, argv, 2, {},
+              {"trace", "view", "step", "out", "size", "lang", "theme", "model", "prompt", "max-new-tokens"});
     if (!args.positional().empty()) throw InvalidArgument("render: unexpected argument '" + args.positional()[0] + "'");
-    const std::string trace_path = args.required("trace");
-    const ViewName& view_name = view_name_of(args.required("view"));
+    const ViewName* view_name = view_name_of(args.required("view"));
+    const bool compare = view_name == nullptr;
+    if (compare && args.has("trace")) throw InvalidArgument("--trace: the compare view runs its own generations");
+    if (!compare && (args.has("model") || args.has("prompt") || args.has("max-new-tokens")))
+        throw InvalidArgument("--model, --prompt and --max-new-tokens apply to --view compare only");
+    const std::string trace_path = compare ? std::string() : args.required("trace");
     const QString out = QString::fromStdString(args.required("out"));
     const QString suffix = QFileInfo(out).suffix().toLower();
     const bool csv = suffix == QLatin1String("csv");
@@ -119,10 +145,10 @@ int run_render(int argc, char** argv) {
         throw InvalidArgument("--theme: '" + theme + "' is neither light nor dark");
 
     // read and check everything before Qt starts: a bad trace is the reader's one line
-    const TraceTimeline timeline(read_jsonl_trace(trace_path));
+    const TraceTimeline timeline = compare ? TraceTimeline() : TraceTimeline(read_jsonl_trace(trace_path));
     const int last = timeline.last_step();
     const int step = args.integer("step", last, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
-    if (step < 0 || step > last)
+    if (!compare && (step < 0 || step > last))
         throw InvalidArgument("--step: " + std::to_string(step) + " is outside the trace's steps 0 to " +
                               std::to_string(last) + " (" + trace_path + ")");
 
@@ -145,18 +171,29 @@ int run_render(int argc, char** argv) {
     if (!Language::apply(lang) && lang != Language::kEnglish)
         throw Error("--lang: the " + lang.toStdString() + " translation is not in this build");
 
-    const std::unique_ptr<StepView> view = create_view(view_name);
+    std::unique_ptr<QWidget> view;
+    if (compare) {
+        view = run_comparison(args);
+    } else {
+        std::unique_ptr<StepView> step_view = create_view(*view_name);
+        step_view->setTimeline(&timeline);
+        step_view->showStep(step, false);
+        view = std::move(step_view);
+    }
     view->resize(size);
-    view->setTimeline(&timeline);
-    view->showStep(step, false);
     // shown (offscreen) and settled like a window: laid out, fitted, its scroll bars hidden
     // where nothing scrolls
     view->show();
     QCoreApplication::processEvents();
 
     QString error;
-    const bool ok = csv ? ViewExporter::exportCsv(view.get(), out, &error)
-                        : ViewExporter::exportWidget(view.get(), out, size, &error);
+    bool ok = false;
+    if (!csv)
+        ok = ViewExporter::exportWidget(view.get(), out, size, &error);
+    else if (compare)
+        ok = ViewExporter::writeCsv(out, static_cast<CompareView*>(view.get())->csv(), &error);
+    else
+        ok = ViewExporter::exportCsv(static_cast<StepView*>(view.get()), out, &error);
     if (!ok) throw Error(error.toStdString());
     return 0;
 }

@@ -9,6 +9,8 @@
 #include <QFile>
 #include <QHash>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -87,6 +89,7 @@ private Q_SLOTS:
     void flashTilesCsv();
     void memoryCsv();
     void narrationAndEventsCsv();
+    void compareRunsItsOwnGenerations();
     void language();
     void theme();
     void refusals();
@@ -322,6 +325,28 @@ void TestRenderCli::theme() {
     }
 }
 
+// The compare view has no trace: it runs the four demo strategies itself. Its greedy row
+// must read what `generate` produces for the same prompt and length.
+void TestRenderCli::compareRunsItsOwnGenerations() {
+    const QString csv = m_dir.filePath(QStringLiteral("compare.csv"));
+    const CliResult result = run_cli({"render", "--view", "compare", "--max-new-tokens", "6", "--out", csv});
+    QVERIFY2(result.exit_code == 0, qPrintable(result.err));
+    const QList<QStringList> rows = dlab::testing::parse_csv(QString::fromUtf8(readAll(csv)));
+    QCOMPARE(rows.size(), 5);
+    QCOMPARE(rows[0].mid(0, 3), QString("configuration,spec,text").split(','));
+    QCOMPARE(rows[1][1], QStringLiteral("strategy=greedy"));
+
+    const CliResult greedy = run_cli({"generate", "--prompt", "Once upon a time", "--max-new-tokens", "6", "--json"});
+    QCOMPARE(greedy.exit_code, 0);
+    const QJsonObject json = QJsonDocument::fromJson(greedy.out.toUtf8()).object();
+    QCOMPARE(rows[1][2], json.value(QStringLiteral("text")).toString());
+
+    const QString png = m_dir.filePath(QStringLiteral("compare.png"));
+    QVERIFY(run_cli({"render", "--view", "compare", "--max-new-tokens", "4", "--size", "800x450", "--out", png})
+                .exit_code == 0);
+    QCOMPARE(QImage(png).size(), QSize(800, 450));
+}
+
 void TestRenderCli::refusals() {
     const QString book = tracePath(QStringLiteral("textbook-beam"));
     const QString png = m_dir.filePath(QStringLiteral("refused.png"));
@@ -348,6 +373,8 @@ void TestRenderCli::refusals() {
     expectRefusal({"--trace", book, "--view", "beam-tree"}, {"--out"});
     expectRefusal({"--trace", book, "--view", "beam-tree", "--out", m_dir.filePath("no/such/dir/x.png")},
                   {m_dir.filePath("no/such/dir/x.png")});
+    expectRefusal({"--trace", book, "--view", "compare", "--out", png}, {"--trace", "compare"});
+    expectRefusal({"--trace", book, "--view", "beam-tree", "--prompt", "x", "--out", png}, {"--prompt", "compare"});
     QVERIFY(!QFile::exists(png));
 }
 
