@@ -213,7 +213,7 @@ for name in $DLAB_TESTS; do
   fi
   start=$SECONDS
   memlog=$OUT/.memcheck
-  timeout -k 5 "$t" "$sanitizer" --tool memcheck --print-limit 50 --error-exitcode 99 "$exe" \
+  timeout -k 5 "$t" "$sanitizer" --tool memcheck --report-api-errors no --print-limit 50 --error-exitcode 99 "$exe" \
     >"$memlog" 2>&1
   rc=$?
   tail -n 40 "$memlog"

@@ -215,7 +215,7 @@ private slots:
         FORWARD_BOTH(gpu, cpu, {{1, some_tokens(n_tokens, model.config.vocab_size, 1)}}, {}, "prefill (last logits)");
     }
 
-    void cached_past_data() {
+    void multi_token_pass_on_cached_past_data() {
         QTest::addColumn<int>("kv");
         QTest::newRow("contiguous") << 0;
         QTest::newRow("paged bs1") << 1;
@@ -244,7 +244,7 @@ private slots:
     }
 
     // Forked sequences decoded together, each with its own token (copy-on-write when paged).
-    void batched_decode_after_forks_data() { cached_past_data(); }
+    void batched_decode_after_forks_data() { multi_token_pass_on_cached_past_data(); }
     void batched_decode_after_forks() {
         QFETCH(int, kv);
         for (bool embedded : {false, true}) {
