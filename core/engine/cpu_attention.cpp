@@ -1,5 +1,7 @@
 #include "engine/cpu_attention.h"
 
+
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -105,39 +107,85 @@ void prefill_attention(const ModelConfig& config, const KvWindow& window, const 
     }
 }
 
-void decode_attention(const ModelConfig& config, const KvWindow& window,
-                      const std::vector<std::vector<KvSegment>>& past, const std::vector<int>& positions,
-                      const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out) {
+namespace {
+
+// decode_attention_heads for a head size known at compile time (HD = head_dim), which lets
+// Eigen unroll each head's dot product and update into a few AVX registers; Eigen::Dynamic
+// for any other size.
+template <int HD>
+void attend_heads(const ModelConfig& config, const KvWindow& window, const std::vector<KvSegment>& past, int position,
+                  const float* q, const float* k, const float* v, float* out, int head_begin, int head_end) {
     const int head_dim = config.head_dim();
     const int kv_dim = config.kv_dim();
-    const int n_rows = static_cast<int>(q.rows());
+    const int group = config.group_size();
+    const int n_heads = head_end - head_begin;
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-    out.resize(n_rows, config.n_heads * head_dim);
-    using ConstVector = Eigen::Map<const Eigen::VectorXf>;
+    using HeadVector = Eigen::Matrix<float, HD, 1>;
+    using ConstHead = Eigen::Map<const HeadVector>;
+    using Head = Eigen::Map<HeadVector>;
 
-#pragma omp parallel for collapse(2) schedule(static)
-    for (int r = 0; r < n_rows; ++r) {
-        for (int h = 0; h < config.n_heads; ++h) {
-            const int kv_col = (h / config.group_size()) * head_dim;
-            const ConstVector query(q.row(r).data() + h * head_dim, head_dim);
-            // scores over the visible stored positions, segment by segment (block by block), then its own key
-            std::vector<float> scores;
-            std::vector<const float*> value_rows;
-            for (const KvSegment& s : past[r])
-                for (int i = 0; i < s.length; ++i) {
-                    if (!window.visible(positions[r], s.first_pos + i)) continue;
-                    const size_t at = static_cast<size_t>(i) * kv_dim + kv_col;
-                    scores.push_back(query.dot(ConstVector(s.keys + at, head_dim)) * scale);
-                    value_rows.push_back(s.values + at);
-                }
-            scores.push_back(query.dot(ConstVector(k.row(r).data() + kv_col, head_dim)) * scale);
-            value_rows.push_back(v.row(r).data() + kv_col);
-            softmax(scores.data(), static_cast<int>(scores.size()));
-            // weighted sum of values
-            Eigen::Map<Eigen::VectorXf> head_out(out.row(r).data() + h * head_dim, head_dim);
-            head_out.setZero();
-            for (size_t p = 0; p < scores.size(); ++p) head_out += scores[p] * ConstVector(value_rows[p], head_dim);
+    // scores [n_heads][stride], stride ≥ the visible positions; reused by this thread across
+    // calls. Every head's row starts on a 64-byte boundary so that the vectorized softmax
+    // splits it the same way whatever the call (paged and contiguous agree to the bit).
+    int stride = 1;
+    for (const KvSegment& s : past) stride += s.length;
+    stride = (stride + 15) / 16 * 16;
+    thread_local std::vector<float, Eigen::aligned_allocator<float>> scores_buffer;
+    if (scores_buffer.size() < static_cast<size_t>(n_heads) * stride) scores_buffer.resize(static_cast<size_t>(n_heads) * stride);
+    float* scores = scores_buffer.data();
+
+    // one pass over the stored keys, each row read once for every head of this range:
+    // visible positions in segment order, then the row's own key
+    auto score_row = [&](const float* key_row, int j) {
+        for (int h = head_begin; h < head_end; ++h)
+            scores[static_cast<size_t>(h - head_begin) * stride + j] =
+                ConstHead(q + h * head_dim, head_dim).dot(ConstHead(key_row + (h / group) * head_dim, head_dim)) * scale;
+    };
+    // the bytes of a stored row that this head range reads, fetched a few rows ahead: the
+    // cache sits in L3 or DRAM, and a row's slice is too short for the prefetchers to ramp up
+    const int col_begin = (head_begin / group) * head_dim, col_end = ((head_end - 1) / group + 1) * head_dim;
+    constexpr int ahead = 4;  // rows
+    auto prefetch_row = [&](const float* row) {
+        for (int c = col_begin; c < col_end; c += 16) __builtin_prefetch(row + c);
+    };
+    int n_keys = 0;
+    for (const KvSegment& s : past)
+        for (int i = 0; i < s.length; ++i) {
+            if (i + ahead < s.length) prefetch_row(s.keys + static_cast<size_t>(i + ahead) * kv_dim);
+            if (window.visible(position, s.first_pos + i)) score_row(s.keys + static_cast<size_t>(i) * kv_dim, n_keys++);
         }
+    score_row(k, n_keys++);
+
+    for (int h = 0; h < n_heads; ++h) softmax(scores + static_cast<size_t>(h) * stride, n_keys);
+
+    // one pass over the stored values: the weighted sum of every head of this range
+    for (int h = head_begin; h < head_end; ++h) Head(out + h * head_dim, head_dim).setZero();
+    auto accumulate_row = [&](const float* value_row, int j) {
+        for (int h = head_begin; h < head_end; ++h)
+            Head(out + h * head_dim, head_dim) += scores[static_cast<size_t>(h - head_begin) * stride + j] *
+                                                  ConstHead(value_row + (h / group) * head_dim, head_dim);
+    };
+    int j = 0;
+    for (const KvSegment& s : past)
+        for (int i = 0; i < s.length; ++i) {
+            if (i + ahead < s.length) prefetch_row(s.values + static_cast<size_t>(i + ahead) * kv_dim);
+            if (window.visible(position, s.first_pos + i)) accumulate_row(s.values + static_cast<size_t>(i) * kv_dim, j++);
+        }
+    accumulate_row(v, j);
+}
+
+}  // namespace
+
+void decode_attention_heads(const ModelConfig& config, const KvWindow& window, const std::vector<KvSegment>& past,
+                            int position, const float* q, const float* k, const float* v, float* out, int head_begin,
+                            int head_end) {
+    if (head_end <= head_begin) return;
+    switch (config.head_dim()) {
+        case 32: return attend_heads<32>(config, window, past, position, q, k, v, out, head_begin, head_end);
+        case 48: return attend_heads<48>(config, window, past, position, q, k, v, out, head_begin, head_end);
+        case 64: return attend_heads<64>(config, window, past, position, q, k, v, out, head_begin, head_end);
+        case 128: return attend_heads<128>(config, window, past, position, q, k, v, out, head_begin, head_end);
+        default: return attend_heads<Eigen::Dynamic>(config, window, past, position, q, k, v, out, head_begin, head_end);
     }
 }
 

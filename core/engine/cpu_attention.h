@@ -28,10 +28,11 @@ void prefill_attention(const ModelConfig& config, const KvWindow& window, const 
                        int first_pos, const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out,
                        const PrefillAttentionMode& mode = {});
 
-// Row r is the newest position of its sequence, at positions[r]; past[r] its stored positions before it.
-// q, out: [n_rows][n_heads·head_dim]; k, v: [n_rows][kv_dim]; past, positions: [n_rows]
-void decode_attention(const ModelConfig& config, const KvWindow& window,
-                      const std::vector<std::vector<KvSegment>>& past, const std::vector<int>& positions,
-                      const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, RowMatrix& out);
+// Attention of one decode row for heads [head_begin, head_end): reads each visible stored
+// key and value row once (segment order, then the row's own k, v) for all those heads.
+// q, out: [n_heads·head_dim] (only those heads' columns written); k, v: [kv_dim]
+void decode_attention_heads(const ModelConfig& config, const KvWindow& window, const std::vector<KvSegment>& past,
+                            int position, const float* q, const float* k, const float* v, float* out, int head_begin,
+                            int head_end);
 
 }  // namespace dlab

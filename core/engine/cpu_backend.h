@@ -62,12 +62,15 @@ private:
     // One new token per sequence: attention row by row through the cache.
     std::vector<SequenceOutput> decode(const std::vector<SequenceInput>& inputs,
                                        const ForwardOptions& options);
-    // Runs every layer over `rows`, leaving the final-normed hidden states in `hidden`
-    // [n_rows][dim]. A prefill_seq selects prefill attention over that one sequence.
-    void run_layers(const RowBatch& rows, std::optional<int> prefill_seq, RowMatrix& hidden);
-    // Attention of one layer over the stored past and this pass's k, v; then stores k, v.
-    void attend_and_store(int layer, const RowBatch& rows, std::optional<int> prefill_seq, const RowMatrix& q,
-                          const RowMatrix& k, const RowMatrix& v, RowMatrix& attn);
+    // The prefill: every layer over one sequence's block of `rows`, leaving the final-normed
+    // hidden states in `hidden` [n_rows][dim].
+    void run_layers(const RowBatch& rows, int seq, RowMatrix& hidden);
+    // Decode's whole pass in one parallel region: every layer, the final norm into `hidden`
+    // [n_rows][dim] and the classifier into `logits` [n_rows][vocab_size].
+    void decode_layers(const RowBatch& rows, RowMatrix& hidden, RowMatrix& logits);
+    // Prefill attention of one layer over the stored past and the block's k, v; then stores k, v.
+    void attend_and_store(int layer, const RowBatch& rows, int seq, const RowMatrix& q, const RowMatrix& k,
+                          const RowMatrix& v, RowMatrix& attn);
     void check_tokens(const SequenceInput& input) const;
 
     const ModelConfig& m_config;
@@ -75,13 +78,15 @@ private:
     std::unique_ptr<KvCache> m_cache;
     AttentionConfig m_attention;
     BoundedTileObserver m_tiles;
-    std::vector<std::vector<KvSegment>> m_past;  // [rows][segments]: what each row's sequence has stored
+    std::vector<std::vector<KvSegment>> m_past;  // [1][segments]: what the prefilled sequence has stored
+    std::vector<std::vector<std::vector<KvSegment>>> m_decode_past;  // [layers][rows][segments], decode
 
     // Activations of one pass, kept between calls so that a decode step allocates nothing:
     // Eigen's resize reallocates only when a shape changes (prefill ↔ decode).
     struct Scratch {
         RowMatrix x;       // [n_rows][dim], the residual stream
         RowMatrix xb;      // [n_rows][dim], normed input of a projection
+        std::vector<RowMatrix> xb_thread;  // [threads][n_rows][dim], decode: each thread's own normed input
         RowMatrix q;       // [n_rows][n_heads·head_dim]
         RowMatrix k;       // [n_rows][kv_dim]
         RowMatrix v;       // [n_rows][kv_dim]

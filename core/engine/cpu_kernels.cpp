@@ -8,12 +8,6 @@
 
 namespace dlab {
 
-namespace {
-
-// The rows [begin, end) of an n_rows matrix that the calling thread of a parallel region
-// streams: one contiguous slice per thread, measured ~10% faster at batch 1 than many
-// small chunks (fewer product set-ups, longer sequential reads). Edges fall on multiples
-// of 16 rows.
 std::pair<Eigen::Index, Eigen::Index> thread_slice(Eigen::Index n_rows) {
     const Eigen::Index n_threads = omp_get_num_threads();
     const Eigen::Index thread = omp_get_thread_num();
@@ -22,7 +16,25 @@ std::pair<Eigen::Index, Eigen::Index> thread_slice(Eigen::Index n_rows) {
             std::min(n_rows, n_blocks * (thread + 1) / n_threads * 16)};
 }
 
-}  // namespace
+void matmul_transposed_rows(const RowMatrix& x, const RowMatrix& w, RowMatrix& y, Eigen::Index r0, Eigen::Index r1,
+                            bool accumulate) {
+    if (r1 <= r0) return;
+    if (accumulate)
+        y.middleCols(r0, r1 - r0).noalias() += x * w.middleRows(r0, r1 - r0).transpose();
+    else
+        y.middleCols(r0, r1 - r0).noalias() = x * w.middleRows(r0, r1 - r0).transpose();
+}
+
+void swiglu_rows(const RowMatrix& x, const RowMatrix& w_gate, const RowMatrix& w_up, RowMatrix& hidden,
+                 RowMatrix& up_scratch, Eigen::Index r0, Eigen::Index r1) {
+    if (r1 <= r0) return;
+    auto gate = hidden.middleCols(r0, r1 - r0);    // [n_rows][r1 - r0]
+    auto up = up_scratch.middleCols(r0, r1 - r0);  // [n_rows][r1 - r0]
+    gate.noalias() = x * w_gate.middleRows(r0, r1 - r0).transpose();
+    up.noalias() = x * w_up.middleRows(r0, r1 - r0).transpose();
+    gate = gate.array() / (1.0f + (-gate.array()).exp());
+    gate.array() *= up.array();
+}
 
 void matmul_transposed(const RowMatrix& x, std::initializer_list<Projection> projections) {
     Eigen::Index n_stacked = 0;
@@ -53,14 +65,7 @@ void swiglu_projection(const RowMatrix& x, const RowMatrix& w_gate, const RowMat
 #pragma omp parallel
     {
         const auto [r0, r1] = thread_slice(w_gate.rows());
-        if (r1 > r0) {
-            auto gate = hidden.middleCols(r0, r1 - r0);  // [n_rows][r1 - r0]
-            auto up = up_scratch.middleCols(r0, r1 - r0);  // [n_rows][r1 - r0]
-            gate.noalias() = x * w_gate.middleRows(r0, r1 - r0).transpose();
-            up.noalias() = x * w_up.middleRows(r0, r1 - r0).transpose();
-            gate = gate.array() / (1.0f + (-gate.array()).exp());
-            gate.array() *= up.array();
-        }
+        swiglu_rows(x, w_gate, w_up, hidden, up_scratch, r0, r1);
     }
 }
 
@@ -108,15 +113,28 @@ void apply_rope(RowMatrix& x, const RopeTable& table) {
     }
 }
 
-void softmax(float* x, int n) {
-    const float max_value = *std::max_element(x, x + n);
-    float sum = 0.0f;
-    for (int i = 0; i < n; ++i) {
-        x[i] = std::exp(x[i] - max_value);
-        sum += x[i];
+void apply_rope_heads(RowMatrix& x, Eigen::Index row, const RopeTable& table, int head_begin, int head_end) {
+    const int half = static_cast<int>(table.cos.cols());
+    const int head_dim = 2 * half;
+    const float* cos_row = table.cos.row(row).data();
+    const float* sin_row = table.sin.row(row).data();
+    float* data = x.row(row).data();
+    for (int h = head_begin; h < head_end; ++h) {
+        float* v = data + h * head_dim;
+        for (int i = 0; i < half; ++i) {
+            const float x0 = v[2 * i];
+            const float x1 = v[2 * i + 1];
+            v[2 * i] = x0 * cos_row[i] - x1 * sin_row[i];
+            v[2 * i + 1] = x0 * sin_row[i] + x1 * cos_row[i];
+        }
     }
-    const float inv = 1.0f / sum;
-    for (int i = 0; i < n; ++i) x[i] *= inv;
+}
+
+void softmax(float* x, int n) {
+    // Eigen's vectorized exp: 16 lanes at a time instead of one std::exp per element
+    auto a = Eigen::Map<Eigen::ArrayXf>(x, n);
+    a = (a - a.maxCoeff()).exp();
+    a *= 1.0f / a.sum();
 }
 
 }  // namespace dlab

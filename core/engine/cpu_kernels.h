@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include "model/weights.h"
@@ -32,6 +33,19 @@ void matmul_transposed(const RowMatrix& x, const RowMatrix& w, RowMatrix& y);
 void swiglu_projection(const RowMatrix& x, const RowMatrix& w_gate, const RowMatrix& w_up,
                        RowMatrix& hidden, RowMatrix& up_scratch);
 
+// Building blocks for a caller inside a parallel region (each thread its own part, no
+// region of their own).
+// The rows [begin, end) of an n_rows matrix that the calling thread streams: one contiguous
+// slice per thread (measured ~10% faster at batch 1 than many small chunks); edges fall on
+// multiples of 16 rows.
+std::pair<Eigen::Index, Eigen::Index> thread_slice(Eigen::Index n_rows);
+// y[:, r0:r1] (+)= x · w[r0:r1]ᵀ
+void matmul_transposed_rows(const RowMatrix& x, const RowMatrix& w, RowMatrix& y, Eigen::Index r0, Eigen::Index r1,
+                            bool accumulate = false);
+// swiglu_projection's columns [r0, r1)
+void swiglu_rows(const RowMatrix& x, const RowMatrix& w_gate, const RowMatrix& w_up, RowMatrix& hidden,
+                 RowMatrix& up_scratch, Eigen::Index r0, Eigen::Index r1);
+
 // out[r] = x[r] / sqrt(mean(x[r]²) + eps) ⊙ weight.   x, out: [n_rows][dim], weight: [dim]
 void rms_norm(const RowMatrix& x, const Vector& weight, float eps, RowMatrix& out);
 
@@ -46,6 +60,9 @@ void make_rope_table(const std::vector<int>& positions, int head_dim, float freq
 // Rotates adjacent pairs (x[2i], x[2i+1]) of every head by the table's angle i, the
 // convention of GGUF llama and llama2.c.  x: [n_rows][n_heads·head_dim]
 void apply_rope(RowMatrix& x, const RopeTable& table);
+
+// apply_rope on heads [head_begin, head_end) of one row.
+void apply_rope_heads(RowMatrix& x, Eigen::Index row, const RopeTable& table, int head_begin, int head_end);
 
 // Softmax of x[0..n) in place, numerically stable (max subtracted).
 void softmax(float* x, int n);
