@@ -1,5 +1,6 @@
 #include "cuda_backend.h"
 
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -38,26 +39,36 @@ void expect_size(const Vector& v, Eigen::Index size, const std::string& name) {
 
 }  // namespace
 
+const char* to_string(CudaPrecision precision) { return precision == CudaPrecision::BF16 ? "bf16" : "f32"; }
+
 struct CudaBackend::Device {
+    // A weight matrix, row-major as on the host, in the backend's precision: f32 holds it
+    // in F32 mode, bf16 in BF16 mode (the embedding keeps f32 in both, for the lookup).
+    struct Matrix {
+        DeviceBuffer<float> f32;
+        DeviceBuffer<__nv_bfloat16> bf16;
+    };
     struct Layer {
         DeviceBuffer<float> attn_norm;  // [dim]
-        DeviceBuffer<float> wq;         // [n_heads·head_dim][dim]
-        DeviceBuffer<float> wk;         // [kv_dim][dim]
-        DeviceBuffer<float> wv;         // [kv_dim][dim]
-        DeviceBuffer<float> wo;         // [dim][n_heads·head_dim]
+        Matrix wq;                      // [n_heads·head_dim][dim]
+        Matrix wk;                      // [kv_dim][dim]
+        Matrix wv;                      // [kv_dim][dim]
+        Matrix wo;                      // [dim][n_heads·head_dim]
         DeviceBuffer<float> ffn_norm;   // [dim]
-        DeviceBuffer<float> w_gate;     // [hidden_dim][dim]
-        DeviceBuffer<float> w_up;       // [hidden_dim][dim]
-        DeviceBuffer<float> w_down;     // [dim][hidden_dim]
+        Matrix w_gate;                  // [hidden_dim][dim]
+        Matrix w_up;                    // [hidden_dim][dim]
+        Matrix w_down;                  // [dim][hidden_dim]
     };
 
-    explicit Device(int index) : index(index) {
+    Device(int index, CudaPrecision precision) : index(index), precision(precision) {
         DLAB_CUDA_CHECK(cudaSetDevice(index));
         DLAB_CUDA_CHECK(cudaStreamCreate(&stream));  // blocking: ordered after the legacy stream's weight uploads
         DLAB_CUBLAS_CHECK(cublasCreate(&cublas));
         DLAB_CUBLAS_CHECK(cublasSetStream(cublas, stream));
-        // parity mode: true F32 products, no TF32 tensor-core shortcut
-        DLAB_CUBLAS_CHECK(cublasSetMathMode(cublas, CUBLAS_PEDANTIC_MATH));
+        // F32 parity mode: true F32 products, no TF32 tensor-core shortcut. BF16: the
+        // default math, tensor cores included (the accumulation is F32 either way).
+        DLAB_CUBLAS_CHECK(
+            cublasSetMathMode(cublas, precision == CudaPrecision::F32 ? CUBLAS_PEDANTIC_MATH : CUBLAS_DEFAULT_MATH));
     }
     ~Device() {
         // nothing thrown from here; the buffers free themselves after this body
@@ -75,6 +86,19 @@ struct CudaBackend::Device {
     }
     void upload(DeviceBuffer<float>& dst, const RowMatrix& m) { upload(dst, m.data(), static_cast<size_t>(m.size())); }
     void upload(DeviceBuffer<float>& dst, const Vector& v) { upload(dst, v.data(), static_cast<size_t>(v.size())); }
+    // A weight matrix in the backend's precision. BF16: the F32 values go up through a
+    // staging buffer and are rounded to nearest even on the device.
+    void upload(Matrix& dst, const RowMatrix& m) {
+        if (precision == CudaPrecision::F32) return upload(dst.f32, m);
+        upload_bf16(dst, m);
+    }
+    void upload_bf16(Matrix& dst, const RowMatrix& m) {
+        const size_t n = static_cast<size_t>(m.size());
+        upload(staging, m.data(), n);  // synchronous: the previous conversion has finished reading staging
+        dst.bf16.reserve(std::max<size_t>(n, 1));
+        DLAB_CUDA_CHECK(kernels::launch_f32_to_bf16(staging.data(), dst.bf16.data(), static_cast<long long>(n), stream));
+        // the next cudaMemcpy into staging (legacy stream) waits for this blocking stream's kernel
+    }
     void upload_ints(DeviceBuffer<int>& dst, const std::vector<int>& src) {
         dst.reserve(std::max<size_t>(src.size(), 1));
         if (!src.empty())
@@ -87,22 +111,42 @@ struct CudaBackend::Device {
     // transpose [C][R]: cuBLAS sees xᵀ [n_in][n_rows] (ld n_in), wᵀ [n_in][n_out] (ld n_in)
     // and writes yᵀ [n_out][n_rows] (ld n_out). y = x·wᵀ ⇔ yᵀ = w·xᵀ = (wᵀ)ᵀ·xᵀ, so
     // C = op_T(A = wᵀ) · op_N(B = xᵀ) with m = n_out, n = n_rows, k = n_in.
-    void matmul_transposed(const float* x, const float* w, float* y, int n_rows, int n_out, int n_in) {
+    //
+    // BF16 mode, the same product with w in BF16 and F32 accumulation: up to kGemvMaxRows
+    // rows (decode) the matrix-vector kernel, which streams w once; more rows (prefill) go
+    // through cuBLAS GemmEx after x is rounded to BF16 (act_bf16), C in F32.
+    void matmul_transposed(const float* x, const Matrix& w, float* y, int n_rows, int n_out, int n_in) {
         const float alpha = 1.0f, beta = 0.0f;
-        DLAB_CUBLAS_CHECK(cublasSgemm(cublas, CUBLAS_OP_T, CUBLAS_OP_N, n_out, n_rows, n_in, &alpha, w, n_in, x, n_in,
-                                      &beta, y, n_out));
+        if (precision == CudaPrecision::F32) {
+            DLAB_CUBLAS_CHECK(cublasSgemm(cublas, CUBLAS_OP_T, CUBLAS_OP_N, n_out, n_rows, n_in, &alpha, w.f32.data(),
+                                          n_in, x, n_in, &beta, y, n_out));
+            return;
+        }
+        if (n_rows <= kernels::kGemvMaxRows && n_in % 8 == 0) {
+            DLAB_CUDA_CHECK(kernels::launch_gemv_bf16(x, w.bf16.data(), y, n_rows, n_out, n_in, stream));
+            return;
+        }
+        const size_t n_x = static_cast<size_t>(n_rows) * n_in;
+        act_bf16.reserve(n_x);
+        DLAB_CUDA_CHECK(kernels::launch_f32_to_bf16(x, act_bf16.data(), static_cast<long long>(n_x), stream));
+        DLAB_CUBLAS_CHECK(cublasGemmEx(cublas, CUBLAS_OP_T, CUBLAS_OP_N, n_out, n_rows, n_in, &alpha, w.bf16.data(),
+                                       CUDA_R_16BF, n_in, act_bf16.data(), CUDA_R_16BF, n_in, &beta, y, CUDA_R_32F,
+                                       n_out, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
     }
 
     int index = 0;
+    CudaPrecision precision = CudaPrecision::F32;
     cudaStream_t stream = nullptr;
     cublasHandle_t cublas = nullptr;
 
-    // weights, F32, row-major as on the host
-    DeviceBuffer<float> embedding;    // [vocab_size][dim]
+    // weights, row-major as on the host; matrices in the backend's precision
+    Matrix embedding;                 // [vocab_size][dim]; f32 always, bf16 too when it is the (tied) BF16 classifier
     std::vector<Layer> layers;        // [n_layers]
     DeviceBuffer<float> output_norm;  // [dim]
-    DeviceBuffer<float> output;       // [vocab_size][dim]; unused when tied (the embedding serves)
-    const float* classifier = nullptr;
+    Matrix output;                    // [vocab_size][dim]; unused when tied (the embedding serves)
+    const Matrix* classifier = nullptr;
+    DeviceBuffer<float> staging;      // BF16 uploads: one F32 matrix on its way to BF16; freed after the upload
+    double weight_bytes_per_token = 0.0;
 
     // KV cache, uninitialized: a slot is read only after it was written
     int n_blocks = 0;
@@ -125,11 +169,13 @@ struct CudaBackend::Device {
     DeviceBuffer<float> gate;     // [n_rows][hidden_dim], then silu(gate) ⊙ up
     DeviceBuffer<float> up;       // [n_rows][hidden_dim]
     DeviceBuffer<float> logits;   // [n_rows][vocab_size]
+    DeviceBuffer<__nv_bfloat16> act_bf16;  // BF16 mode, GemmEx passes: [n_rows][n_in] the product's input in BF16
     int n_rows = 0;               // rows of the last pass (what xb holds)
 };
 
-CudaBackend::CudaBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv, int device)
-    : m_config(config), m_weights(weights), m_device_index(device) {
+CudaBackend::CudaBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv, int device,
+                         CudaPrecision precision)
+    : m_config(config), m_weights(weights), m_device_index(device), m_precision(precision) {
     const ModelConfig& c = config;
 
     // the KV configuration, checked like make_kv_cache does for the CPU
@@ -175,11 +221,11 @@ CudaBackend::CudaBackend(const ModelConfig& config, const ModelWeights& weights,
     if (device < 0 || device >= n_devices)
         throw CudaError("CUDA backend: device " + std::to_string(device) + " does not exist (" +
                         std::to_string(n_devices) + " visible)");
-    m_device = std::make_unique<Device>(device);
+    m_device = std::make_unique<Device>(device, precision);
     Device& d = *m_device;
 
     // weights, uploaded once
-    d.upload(d.embedding, weights.token_embedding);
+    d.upload(d.embedding.f32, weights.token_embedding);
     d.layers.resize(c.n_layers);
     for (int l = 0; l < c.n_layers; ++l) {
         const LayerWeights& w = weights.layers[l];
@@ -197,10 +243,20 @@ CudaBackend::CudaBackend(const ModelConfig& config, const ModelWeights& weights,
     d.upload(d.output_norm, weights.output_norm);
     if (weights.output.size()) {
         d.upload(d.output, weights.output);
-        d.classifier = d.output.data();
+        d.classifier = &d.output;
     } else {
-        d.classifier = d.embedding.data();  // tied output
+        if (precision == CudaPrecision::BF16) d.upload_bf16(d.embedding, weights.token_embedding);
+        d.classifier = &d.embedding;  // tied output
     }
+    DLAB_CUDA_CHECK(cudaStreamSynchronize(d.stream));  // the BF16 conversions are done with staging
+    d.staging = DeviceBuffer<float>();
+
+    // what one token's pass reads of them
+    const double matrix_bytes = precision == CudaPrecision::BF16 ? sizeof(__nv_bfloat16) : sizeof(float);
+    const double layer_matrices = static_cast<double>(q_dim) * c.dim * 2 + 2.0 * kv_dim * c.dim + 3.0 * c.hidden_dim * c.dim;
+    d.weight_bytes_per_token = c.n_layers * (layer_matrices * matrix_bytes + 2.0 * c.dim * sizeof(float)) +
+                               static_cast<double>(c.vocab_size) * c.dim * matrix_bytes +  // classifier
+                               2.0 * c.dim * sizeof(float);                                 // final norm, embedding row
 
     // the KV pool
     const size_t slot_floats = static_cast<size_t>(c.n_layers) * kv_dim;  // per slot, keys or values
@@ -232,6 +288,8 @@ CudaBackend::CudaBackend(const ModelConfig& config, const ModelWeights& weights,
 }
 
 CudaBackend::~CudaBackend() = default;
+
+double CudaBackend::weight_bytes_per_token() const { return m_device->weight_bytes_per_token; }
 
 void CudaBackend::check_tokens(const SequenceInput& input) const {
     if (input.tokens.empty())
@@ -418,7 +476,7 @@ void CudaBackend::run_layers(const Pass& pass) {
     const size_t layer_floats = static_cast<size_t>(d.n_blocks) * d.block_size * kv_dim;
 
     // token embedding   x: [n][dim]
-    DLAB_CUDA_CHECK(kernels::launch_embedding(d.tokens.data(), d.embedding.data(), d.x.data(), n, c.dim, d.stream));
+    DLAB_CUDA_CHECK(kernels::launch_embedding(d.tokens.data(), d.embedding.f32.data(), d.x.data(), n, c.dim, d.stream));
 
     for (int l = 0; l < c.n_layers; ++l) {
         Device::Layer& w = d.layers[l];
@@ -426,9 +484,9 @@ void CudaBackend::run_layers(const Pass& pass) {
         // attention norm and qkv projections   q: [n][n_heads·hd], k, v: [n][kv_dim]
         DLAB_CUDA_CHECK(kernels::launch_rms_norm(d.x.data(), w.attn_norm.data(), d.xb.data(), n, c.dim, c.rms_eps,
                                                  d.stream));
-        d.matmul_transposed(d.xb.data(), w.wq.data(), d.q.data(), n, q_dim, c.dim);
-        d.matmul_transposed(d.xb.data(), w.wk.data(), d.k.data(), n, kv_dim, c.dim);
-        d.matmul_transposed(d.xb.data(), w.wv.data(), d.v.data(), n, kv_dim, c.dim);
+        d.matmul_transposed(d.xb.data(), w.wq, d.q.data(), n, q_dim, c.dim);
+        d.matmul_transposed(d.xb.data(), w.wk, d.k.data(), n, kv_dim, c.dim);
+        d.matmul_transposed(d.xb.data(), w.wv, d.v.data(), n, kv_dim, c.dim);
 
         // RoPE on queries and keys
         DLAB_CUDA_CHECK(kernels::launch_rope(d.q.data(), d.positions.data(), n, c.n_heads, head_dim, c.rope_freq_base,
@@ -451,18 +509,18 @@ void CudaBackend::run_layers(const Pass& pass) {
                                                         d.stream));
 
         // output projection and residual
-        d.matmul_transposed(d.attn.data(), w.wo.data(), d.proj.data(), n, c.dim, q_dim);
+        d.matmul_transposed(d.attn.data(), w.wo, d.proj.data(), n, c.dim, q_dim);
         DLAB_CUDA_CHECK(kernels::launch_residual_add(d.x.data(), d.proj.data(), static_cast<long long>(rows) * c.dim,
                                                      d.stream));
 
         // feed-forward norm, SwiGLU, down projection and residual
         DLAB_CUDA_CHECK(kernels::launch_rms_norm(d.x.data(), w.ffn_norm.data(), d.xb.data(), n, c.dim, c.rms_eps,
                                                  d.stream));
-        d.matmul_transposed(d.xb.data(), w.w_gate.data(), d.gate.data(), n, c.hidden_dim, c.dim);
-        d.matmul_transposed(d.xb.data(), w.w_up.data(), d.up.data(), n, c.hidden_dim, c.dim);
+        d.matmul_transposed(d.xb.data(), w.w_gate, d.gate.data(), n, c.hidden_dim, c.dim);
+        d.matmul_transposed(d.xb.data(), w.w_up, d.up.data(), n, c.hidden_dim, c.dim);
         DLAB_CUDA_CHECK(kernels::launch_swiglu(d.gate.data(), d.up.data(), static_cast<long long>(rows) * c.hidden_dim,
                                                d.stream));
-        d.matmul_transposed(d.gate.data(), w.w_down.data(), d.proj.data(), n, c.dim, c.hidden_dim);
+        d.matmul_transposed(d.gate.data(), w.w_down, d.proj.data(), n, c.dim, c.hidden_dim);
         DLAB_CUDA_CHECK(kernels::launch_residual_add(d.x.data(), d.proj.data(), static_cast<long long>(rows) * c.dim,
                                                      d.stream));
     }
@@ -480,7 +538,7 @@ RowMatrix CudaBackend::classify(int first_row, int n_rows) {
         throw Error("CUDA backend: classifier rows " + std::to_string(first_row) + " + " + std::to_string(n_rows) +
                     " outside the pass's " + std::to_string(d.n_rows));
     d.logits.reserve(static_cast<size_t>(n_rows) * c.vocab_size);
-    d.matmul_transposed(d.xb.data() + static_cast<size_t>(first_row) * c.dim, d.classifier, d.logits.data(), n_rows,
+    d.matmul_transposed(d.xb.data() + static_cast<size_t>(first_row) * c.dim, *d.classifier, d.logits.data(), n_rows,
                         c.vocab_size, c.dim);
     RowMatrix logits(n_rows, c.vocab_size);  // row-major, so one copy
     DLAB_CUDA_CHECK(cudaMemcpyAsync(logits.data(), d.logits.data(), static_cast<size_t>(logits.size()) * sizeof(float),

@@ -1,6 +1,11 @@
-// The CUDA backend, F32 parity mode: the CPU backend's Llama forward pass on an NVIDIA GPU.
-// Weights live on the device as F32 (uploaded once), matrix products run on cuBLAS, the
-// elementwise steps and attention on the kernels in kernels/. The KV cache is paged on the
+// The CUDA backend: the CPU backend's Llama forward pass on an NVIDIA GPU, in one of two
+// precisions (CudaPrecision). F32, the parity mode: weights live on the device as F32
+// (uploaded once), matrix products run on cuBLAS SGEMM with pedantic (no TF32) math.
+// BF16: every weight matrix lives on the device as BF16 (rounded to nearest even at upload),
+// products accumulate in F32 — cuBLAS GemmEx with BF16 activations (tensor cores allowed)
+// for passes of many rows, a BF16 matrix-vector kernel for decode's few rows — while
+// norms, the embedding, activations between steps, attention and the KV cache stay F32.
+// The elementwise steps and attention run on the kernels in kernels/ in both modes. The KV cache is paged on the
 // device, managed by the core's BlockManager — the same host code as the CPU's paged cache,
 // so block tables and KV events are identical — with this backend carrying out its
 // copy-on-write copies on the device.
@@ -19,6 +24,15 @@
 
 namespace dlab {
 
+// How the CUDA backend stores weight matrices and multiplies by them.
+//   F32:  F32 weights, cuBLAS SGEMM, pedantic math: the CPU backend's results to ~1e-5.
+//   BF16: BF16 weight matrices (half the bytes per token), F32 accumulation; logits within
+//         a few percent of the CPU's (BF16 keeps 8 significant bits).
+enum class CudaPrecision { F32, BF16 };
+
+// "f32" or "bf16".
+const char* to_string(CudaPrecision precision);
+
 class CudaBackend final : public Backend {
 public:
     // `config` and `weights` must outlive the backend. Throws InvalidArgument for a KV
@@ -31,7 +45,10 @@ public:
     // a sequence takes one block; as many blocks as fit in half the free device memory, at
     // most 32 (beams and samples each hold one). Its KV events are therefore block events
     // (alloc, append, fork, cow, free), not the CPU contiguous cache's.
-    CudaBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv = {}, int device = 0);
+    //
+    // `precision`: F32 (the default) or BF16; see CudaPrecision.
+    CudaBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv = {}, int device = 0,
+                CudaPrecision precision = CudaPrecision::F32);
     ~CudaBackend() override;
     CudaBackend(const CudaBackend&) = delete;
     CudaBackend& operator=(const CudaBackend&) = delete;
@@ -49,6 +66,11 @@ public:
     void free_sequence(int seq_id) override { m_blocks->free(seq_id); }
 
     int device() const { return m_device_index; }
+    CudaPrecision precision() const { return m_precision; }
+    // Bytes of weights on the device that one pass reads for a single token: every layer's
+    // matrices (at the storage precision) and norms, the final norm, the classifier and one
+    // embedding row (F32). The KV cache is not included.
+    double weight_bytes_per_token() const;
     const BlockManager& blocks() const { return *m_blocks; }
 
 private:
@@ -81,6 +103,7 @@ private:
     const ModelConfig& m_config;
     const ModelWeights& m_weights;
     int m_device_index = 0;
+    CudaPrecision m_precision = CudaPrecision::F32;
     bool m_contiguous = false;   // KvKind::Contiguous emulated by one max_seq_len block per sequence
     KvObserver* m_observer = nullptr;
     std::unique_ptr<Device> m_device;

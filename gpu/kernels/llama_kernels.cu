@@ -80,6 +80,68 @@ __global__ void residual_add_kernel(float* x, const float* y, long long n) {
         x[i] += y[i];
 }
 
+__global__ void f32_to_bf16_kernel(const float* x, __nv_bfloat16* y, long long n) {
+    for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < n;
+         i += static_cast<long long>(gridDim.x) * blockDim.x)
+        y[i] = __float2bfloat16_rn(x[i]);
+}
+
+constexpr int kGemvWarps = 8;  // output elements per CTA of gemv_bf16_kernel
+
+__device__ __forceinline__ float round_bf16(float v) { return __bfloat162float(__float2bfloat16_rn(v)); }
+
+// One warp per output column j: lanes stride over w's row j in chunks of 8 BF16 (16 bytes),
+// each chunk multiplied into every row of x; then a warp sum per row.
+__global__ void __launch_bounds__(kGemvWarps * 32)
+    gemv_bf16_kernel(const float* __restrict__ x, const __nv_bfloat16* __restrict__ w, float* __restrict__ y,
+                     int n_rows, int n_out, int n_in) {
+    const int lane = threadIdx.x % 32;
+    const int j = blockIdx.x * kGemvWarps + threadIdx.x / 32;
+    if (j >= n_out) return;  // whole warps leave; no block-wide barrier follows
+    const int n_chunks = n_in / 8;
+    const uint4* w_row = reinterpret_cast<const uint4*>(w + static_cast<long long>(j) * n_in);
+    float acc[kGemvMaxRows];
+#pragma unroll
+    for (int r = 0; r < kGemvMaxRows; ++r) acc[r] = 0.0f;
+#pragma unroll 4
+    for (int c = lane; c < n_chunks; c += 32) {
+        const uint4 packed = __ldcs(w_row + c);  // streamed once: do not keep it in L2
+        const __nv_bfloat162* pairs = reinterpret_cast<const __nv_bfloat162*>(&packed);
+        float wf[8];
+#pragma unroll
+        for (int k = 0; k < 4; ++k) {
+            const float2 f = __bfloat1622float2(pairs[k]);
+            wf[2 * k] = f.x;
+            wf[2 * k + 1] = f.y;
+        }
+#pragma unroll
+        for (int r = 0; r < kGemvMaxRows; ++r) {
+            if (r < n_rows) {
+                const float4* xr = reinterpret_cast<const float4*>(x + static_cast<long long>(r) * n_in) + 2 * c;
+                const float4 a = __ldg(xr), b = __ldg(xr + 1);
+                float s = acc[r];
+                s = fmaf(wf[0], round_bf16(a.x), s);
+                s = fmaf(wf[1], round_bf16(a.y), s);
+                s = fmaf(wf[2], round_bf16(a.z), s);
+                s = fmaf(wf[3], round_bf16(a.w), s);
+                s = fmaf(wf[4], round_bf16(b.x), s);
+                s = fmaf(wf[5], round_bf16(b.y), s);
+                s = fmaf(wf[6], round_bf16(b.z), s);
+                s = fmaf(wf[7], round_bf16(b.w), s);
+                acc[r] = s;
+            }
+        }
+    }
+#pragma unroll
+    for (int r = 0; r < kGemvMaxRows; ++r) {
+        if (r < n_rows) {
+            float v = acc[r];
+            for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+            if (lane == 0) y[static_cast<long long>(r) * n_out + j] = v;
+        }
+    }
+}
+
 }  // namespace
 
 cudaError_t launch_embedding(const int* tokens, const float* embedding, float* x, int n_rows, int dim,
@@ -114,6 +176,24 @@ cudaError_t launch_swiglu(float* gate, const float* up, long long n, cudaStream_
 cudaError_t launch_residual_add(float* x, const float* y, long long n, cudaStream_t stream) {
     if (n <= 0) return cudaSuccess;
     residual_add_kernel<<<blocks_for(n), kThreads, 0, stream>>>(x, y, n);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_f32_to_bf16(const float* x, __nv_bfloat16* y, long long n, cudaStream_t stream) {
+    if (n <= 0) return cudaSuccess;
+    f32_to_bf16_kernel<<<blocks_for(n), kThreads, 0, stream>>>(x, y, n);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_gemv_bf16(const float* x, const __nv_bfloat16* w, float* y, int n_rows, int n_out, int n_in,
+                             cudaStream_t stream) {
+    const bool aligned = reinterpret_cast<unsigned long long>(x) % 16 == 0 &&
+                         reinterpret_cast<unsigned long long>(w) % 16 == 0;
+    if (n_rows < 1 || n_rows > kGemvMaxRows || n_in % 8 != 0 || n_in <= 0 || n_out < 0 || !aligned)
+        return cudaErrorInvalidValue;
+    if (n_out == 0) return cudaSuccess;
+    gemv_bf16_kernel<<<(n_out + kGemvWarps - 1) / kGemvWarps, kGemvWarps * 32, 0, stream>>>(x, w, y, n_rows, n_out,
+                                                                                           n_in);
     return cudaGetLastError();
 }
 
