@@ -166,6 +166,11 @@ MainWindow::MainWindow(QWidget* parent)
         m_progress->setValue(step);
         m_runStatus->setText(tr("Step %1 of at most %2").arg(step).arg(maxSteps));
     });
+    // shown while the run goes on and again with its end
+    connect(m_controller, &RunController::backendNote, this, [this](const QString& note) {
+        m_backendNote = note;
+        statusBar()->showMessage(note);
+    });
     connect(m_controller, &RunController::failed, this, &MainWindow::reportError);
     connect(m_controller, &RunController::finished, this, &MainWindow::onRunFinished);
 
@@ -312,6 +317,7 @@ bool MainWindow::startRun() {
     }
     m_runPanel->saveSettings();
     m_live = true;
+    m_backendNote.clear();
     m_document->clear();
     m_runPanel->setRunning(true);
     m_progress->setRange(0, request.generation.max_new_tokens);
@@ -334,6 +340,7 @@ void MainWindow::onRunFinished(const QString& stopReason, const QString& detail)
     if (stopReason != QLatin1String("failed")) {
         QString message = tr("Run finished: %1").arg(stopReasonText(stopReason));
         if (!detail.isEmpty()) message += QStringLiteral(" — ") + detail;
+        if (!m_backendNote.isEmpty()) message += QStringLiteral(" — ") + m_backendNote;
         // the pause is what the user is looking at
         if (m_followPaused)
             message = tr("%1; the view stays at step %2, where it paused").arg(message).arg(m_timeline->step());

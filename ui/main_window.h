@@ -128,6 +128,7 @@ private:
     bool m_live = false;           // the document follows a run in flight
     bool m_followPaused = false;   // … but a pause-on condition stopped showing its new steps
     int m_checkedStep = 0;         // the live run's steps up to here were checked for pauses
+    QString m_backendNote;         // why the run in flight is on the CPU (Automatic fell back)
     ErrorHandler m_errorHandler;
 
     // menus and actions, kept to set their texts again in retranslateUi

@@ -24,6 +24,7 @@ bool RunController::start(const RunRequest& request) {
     connect(m_thread, &QThread::started, worker, &RunWorker::run);
     // the worker emits from its thread: these connections queue into the GUI thread, in order
     connect(worker, &RunWorker::loadingModel, this, &RunController::loadingModel);
+    connect(worker, &RunWorker::backendNote, this, &RunController::backendNote);
     connect(worker, &RunWorker::eventsReady, this, &RunController::eventsArrived);
     connect(worker, &RunWorker::stepDone, this, &RunController::progress);
     connect(worker, &RunWorker::failed, this, &RunController::failed);

@@ -29,6 +29,8 @@ public:
 Q_SIGNALS:
     void started();
     void loadingModel(const QString& model);
+    // An Automatic backend fell back to the CPU: why, for the status bar.
+    void backendNote(const QString& note);
     void eventsArrived(const EventBatch& events);
     void progress(int step, int maxSteps);
     // The run could not start or continue (bad model file, prompt too long …).

@@ -1,8 +1,10 @@
 // What a live run decodes with: a neural model (embedded or a file) with its tokenizer and
-// CPU backend, or a table model with its codec and table backend. The GUI's counterpart of
+// CPU or CUDA backend (the request's Backend, resolved like the CLI's --backend), or a table
+// model with its codec and table backend. The GUI's counterpart of
 // the CLI's LoadedEngine; built and used on the run controller's worker thread.
 #pragma once
 
+#include <QString>
 #include <memory>
 #include <optional>
 
@@ -17,8 +19,13 @@
 class RunEngine {
 public:
     // Loads the request's model and builds its backend with the request's KV cache and
-    // attention. Throws dlab::Error with a message naming the file or option at fault.
+    // attention. Throws dlab::Error with a message naming the file or option at fault, or
+    // why the CUDA GPU asked for cannot run it.
     explicit RunEngine(const RunRequest& request);
+
+    // Why an Automatic backend runs on the CPU ("No CUDA device; running on the CPU"),
+    // translated; empty when the run is where it was asked to be.
+    const QString& backendNote() const { return m_backendNote; }
 
     dlab::Backend& backend() { return *m_backend; }
     const dlab::TextCodec& codec() const { return *m_codec; }
@@ -32,4 +39,5 @@ private:
     std::unique_ptr<dlab::Backend> m_backend;
     const dlab::TextCodec* m_codec = nullptr;
     dlab::SessionOptions m_options;
+    QString m_backendNote;
 };

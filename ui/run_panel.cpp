@@ -87,6 +87,7 @@ QWidget* formPage(QFormLayout*& form) {
 RunPanel::RunPanel(QWidget* parent)
     : QWidget(parent),
       m_model(new QComboBox),
+      m_backend(choice({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")})),
       m_prompt(new QLineEdit(QStringLiteral("Once upon a time"))),
       m_strategy(choice({QStringLiteral("greedy"), QStringLiteral("beam"), QStringLiteral("contrastive"),
                          QStringLiteral("sample")})),
@@ -133,8 +134,9 @@ RunPanel::RunPanel(QWidget* parent)
     connect(m_model, &QComboBox::activated, this, &RunPanel::onModelActivated);
 
     auto* runForm = new QFormLayout(m_runBox);
-    for (QWidget* field : {static_cast<QWidget*>(m_model), static_cast<QWidget*>(m_prompt),
-                           static_cast<QWidget*>(m_maxNewTokens), static_cast<QWidget*>(m_seed)})
+    for (QWidget* field : {static_cast<QWidget*>(m_model), static_cast<QWidget*>(m_backend),
+                           static_cast<QWidget*>(m_prompt), static_cast<QWidget*>(m_maxNewTokens),
+                           static_cast<QWidget*>(m_seed)})
         addRow(runForm, field);
 
     // strategy pages: only the chosen strategy's parameters are shown
@@ -197,7 +199,8 @@ RunPanel::RunPanel(QWidget* parent)
     updateVisibleParameters();
     retranslate();
 
-    m_persisted = {{QStringLiteral("prompt"), m_prompt},
+    m_persisted = {{QStringLiteral("backend"), m_backend},
+                   {QStringLiteral("prompt"), m_prompt},
                    {QStringLiteral("strategy"), m_strategy},
                    {QStringLiteral("max-new-tokens"), m_maxNewTokens},
                    {QStringLiteral("seed"), m_seed},
@@ -236,6 +239,8 @@ void RunPanel::retranslate() {
     setItemTexts(m_earlyStopping,
                  {tr("false (no better beam possible)"), tr("true (k finished)"), tr("never")});
     setItemTexts(m_chainOrder, {tr("Hugging Face"), tr("llama.cpp")});
+    setItemTexts(m_backend, {tr("Automatic"), tr("CPU"), tr("CUDA GPU")});
+    m_backend->setToolTip(tr("Automatic: the CUDA GPU when one is present and runs these settings, else the CPU"));
     setItemTexts(m_kvKind, {tr("Contiguous"), tr("Sliding window"), tr("Paged (PagedAttention)")});
     setItemTexts(m_attentionKind, {tr("Naive (materializes S and P)"), tr("FlashAttention (tiled)")});
     // the minimum shown as a word where it means a default
@@ -261,6 +266,7 @@ void RunPanel::retranslate() {
 
     m_runBox->setTitle(tr("Model and prompt"));
     setLabel(m_model, tr("Model"));
+    setLabel(m_backend, tr("Backend"));
     setLabel(m_prompt, tr("Prompt"));
     setLabel(m_maxNewTokens, tr("Max new tokens"));
     setLabel(m_seed, tr("Seed"));
@@ -387,6 +393,7 @@ bool RunPanel::request(RunRequest* request, QString* error) const {
 
     dlab::GenerationConfig& g = r.generation;
     try {
+        r.backend = dlab::parse_backend_choice(m_backend->currentData().toString().toStdString());
         g.strategy = dlab::parse_strategy(m_strategy->currentData().toString().toStdString());
         g.max_new_tokens = m_maxNewTokens->value();
         g.seed = static_cast<uint64_t>(m_seed->value());
@@ -452,6 +459,7 @@ void RunPanel::setRequest(const RunRequest& r) {
         else
             setModelFile(r.model);
     }
+    selectData(m_backend, QString::fromLatin1(dlab::backend_choice_name(r.backend)));
     m_prompt->setText(r.prompt);
     const dlab::GenerationConfig& g = r.generation;
     selectData(m_strategy, QString::fromLatin1(dlab::strategy_name(g.strategy)));

@@ -1,7 +1,7 @@
-// The run's settings: model, prompt, strategy and its parameters (only the chosen
-// strategy's are shown), length and seed, KV cache layout and attention, and Run/Stop.
-// Maps to a RunRequest (GenerationConfig, KvConfig, AttentionConfig); the last settings
-// are remembered with QSettings.
+// The run's settings: model, backend (Automatic, CPU, CUDA GPU), prompt, strategy and its
+// parameters (only the chosen strategy's are shown), length and seed, KV cache layout and
+// attention, and Run/Stop. Maps to a RunRequest (GenerationConfig, KvConfig,
+// AttentionConfig, BackendChoice); the last settings are remembered with QSettings.
 #pragma once
 
 #include <QList>
@@ -60,6 +60,7 @@ private:
     int addModelEntry(const QString& model, bool table);
 
     QComboBox* m_model;
+    QComboBox* m_backend;
     QLineEdit* m_prompt;
     QComboBox* m_strategy;
     QWidget* m_beamPage;

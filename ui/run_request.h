@@ -6,6 +6,7 @@
 
 #include "attention/attention_config.h"
 #include "decoding/generation_config.h"
+#include "engine/backend_choice.h"
 #include "kv/kv_config.h"
 
 struct RunRequest {
@@ -17,4 +18,7 @@ struct RunRequest {
     dlab::GenerationConfig generation;
     dlab::KvConfig kv;
     dlab::AttentionConfig attention;
+    // a neural model's backend: Auto takes the CUDA GPU when the build has it, a device is
+    // present and the KV cache and attention run there; a table model ignores it
+    dlab::BackendChoice backend = dlab::BackendChoice::Auto;
 };

@@ -33,6 +33,7 @@ void RunWorker::run() {
     try {
         Q_EMIT loadingModel(m_request.model);
         RunEngine engine(m_request);
+        if (!engine.backendNote().isEmpty()) Q_EMIT backendNote(engine.backendNote());
         if (m_stop->load()) {
             Q_EMIT done(QStringLiteral("stopped"), {});
             return;

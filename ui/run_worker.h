@@ -22,6 +22,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void loadingModel(const QString& model);
+    // The model is loaded, on the CPU although the CUDA GPU was preferred: why (translated).
+    void backendNote(const QString& note);
     void eventsReady(const EventBatch& events);
     void stepDone(int step, int maxSteps);
     void failed(const QString& message);

@@ -1,5 +1,5 @@
-// What a command runs on: a neural model (file or embedded) with its tokenizer and CPU
-// backend, or a table model with its codec and table backend.
+// What a command runs on: a neural model (file or embedded) with its tokenizer and CPU or
+// CUDA backend, or a table model with its codec and table backend.
 #pragma once
 
 #include <memory>
@@ -21,16 +21,18 @@ class LoadedEngine {
 public:
     // `model` ("embedded:NAME" or a path) unless `table` is given; `kv` lays out the neural
     // model's KV cache and `attention` chooses its prefill attention (a table model has
-    // neither and ignores them).
+    // neither and ignores them); `cuda` puts the neural model on the CUDA backend (device 0)
+    // instead of the CPU's — see resolve_backend_here.
     static std::unique_ptr<LoadedEngine> load(const std::string& model, const std::string& table,
                                               const std::string& llama2c_tokenizer, const KvConfig& kv = {},
-                                              const AttentionConfig& attention = {});
+                                              const AttentionConfig& attention = {}, bool cuda = false);
 
     Backend& backend() { return *m_backend; }
     // Another backend over the same neural model with a KV cache and attention of its own
-    // (a --compare run with other KV or attention options). Throws InvalidArgument for a
-    // table model.
-    std::unique_ptr<Backend> make_backend(const KvConfig& kv, const AttentionConfig& attention = {}) const;
+    // (a --compare run with other KV, attention or backend options). Throws InvalidArgument for a
+    // table model, UnsupportedError for `cuda` in a build without the CUDA backend.
+    std::unique_ptr<Backend> make_backend(const KvConfig& kv, const AttentionConfig& attention = {},
+                                          bool cuda = false) const;
     // The neural model's configuration; null for a table model.
     const ModelConfig* model_config() const { return m_model ? &m_model->config : nullptr; }
     const TextCodec& codec() const { return *m_codec; }

@@ -8,6 +8,7 @@
 #include "args.h"
 #include "attention/device_preset.h"
 #include "attention_options.h"
+#include "backend_options.h"
 #include "commands.h"
 #include "common/error.h"
 #include "decoding_options.h"
@@ -123,7 +124,15 @@ void refuse_model_options_for_table(const Args& args, bool table) {
         throw InvalidArgument(attention_option + " configures a neural model's attention; a table model (--table) has none");
 }
 
-int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt, const AttentionConfig& attention) {
+// Auto's fallback to the CPU, said once on stderr after the run (before it, a run that then
+// fails would print more than its one line of error).
+void report_backend_note(const BackendResolution& resolution) {
+    const std::string note = backend_note(resolution);
+    if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
+}
+
+int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt, const AttentionConfig& attention,
+               const BackendResolution& resolution) {
     const GenerationConfig config = decoding_config(args);
     std::unique_ptr<JsonlTraceWriter> trace;
     if (args.has("trace")) trace = std::make_unique<JsonlTraceWriter>(args.value("trace"));
@@ -136,6 +145,7 @@ int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt
     TraceSink* sink = args.flag("json") ? &tiles : static_cast<TraceSink*>(trace.get());
     Session session(engine.backend(), engine.codec(), config, sink, options);
     const GenerationResult result = session.run(prompt);
+    report_backend_note(resolution);
     report_early_stop(result);
 
     if (args.flag("json")) {
@@ -161,26 +171,41 @@ int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt
 }
 
 // Each --compare SPEC ("strategy=beam,num-beams=4", "kv=paged,block-size=4",
-// "attention=flash") overrides the shared options; a spec that changes the KV cache or the
-// attention runs on a backend of its own.
-int run_compare(LoadedEngine& engine, const Args& args, const std::string& prompt) {
+// "attention=flash", "backend=cpu") overrides the shared options; a spec that changes the
+// KV cache, the attention or the backend runs on a backend of its own, resolved like
+// --backend (auto falls back to the CPU for what the GPU does not run).
+int run_compare(LoadedEngine& engine, const Args& args, const std::string& prompt,
+                const BackendResolution& base_resolution) {
     const GenerationConfig base = decoding_config(args);
     const KvConfig base_kv = kv_config(args);
     const AttentionConfig base_attention = attention_config(args);
+    const BackendChoice base_backend = backend_choice(args);
+    const bool table = args.has("table");
     std::set<std::string> spec_options = decoding_option_names();
     spec_options.insert(kv_option_names().begin(), kv_option_names().end());
     spec_options.insert(attention_option_names().begin(), attention_option_names().end());
+    spec_options.insert("backend");
+    // each fallback note once, after every row has run
+    std::set<std::string> notes;
+    if (!table) notes.insert(backend_note(base_resolution));
     nlohmann::json rows = nlohmann::json::array();
     for (const std::string& spec : args.values("compare")) {
         const Args spec_args = Args::from_pairs(spec, spec_options, kv_flag_names());
         const GenerationConfig config = decoding_config(spec_args, base);
-        refuse_model_options_for_table(spec_args, args.has("table"));
+        refuse_model_options_for_table(spec_args, table);
         const KvConfig spec_kv = kv_config(spec_args, base_kv);
         const AttentionConfig spec_attention = attention_config(spec_args, base_attention);
         check_attention_with_kv(spec_attention, spec_kv);
+        const BackendChoice spec_backend = backend_choice(spec_args, base_backend);
+        if (table && spec_backend == BackendChoice::Cuda)
+            throw InvalidArgument("--compare " + spec + ": a table model (--table) runs on its table backend, not cuda");
         std::unique_ptr<Backend> own_backend;
-        if (!first_kv_option(spec_args).empty() || !first_attention_option(spec_args).empty())
-            own_backend = engine.make_backend(spec_kv, spec_attention);
+        if (!table && (!first_kv_option(spec_args).empty() || !first_attention_option(spec_args).empty() ||
+                       spec_args.has("backend"))) {
+            const BackendResolution resolution = resolve_backend_here(spec_backend, spec_kv, spec_attention);
+            own_backend = engine.make_backend(spec_kv, spec_attention, resolution.cuda);
+            notes.insert(backend_note(resolution));
+        }
         KvStatsRecorder kv;
         TileStatsRecorder tiles(spec_attention.max_tile_events, &kv);
         Session session(own_backend ? *own_backend : engine.backend(), engine.codec(), config, &tiles,
@@ -191,12 +216,15 @@ int run_compare(LoadedEngine& engine, const Args& args, const std::string& promp
         nlohmann::json row = result_json(config, result, kv);
         add_attention_json(spec_attention, engine.model_config(), tiles, row);
         row["config"] = spec;
+        row["backend"] = (own_backend ? *own_backend : engine.backend()).name();
         row["length"] = best ? best->tokens.size() : 0;
         row["score"] = best ? best->score : 0.0;
         row["distinct_1"] = distinct_ngrams(result.tokens(), 1);
         row["distinct_2"] = distinct_ngrams(result.tokens(), 2);
         rows.push_back(std::move(row));
     }
+    for (const std::string& note : notes)
+        if (!note.empty()) std::fprintf(stderr, "%s\n", note.c_str());
     if (args.flag("json")) {
         std::printf("%s\n", dump({{"prompt", prompt}, {"compare", rows}}).c_str());
         return 0;
@@ -224,7 +252,7 @@ int run_generate(int argc, char** argv) {
     std::set<std::string> options = decoding_option_names();
     options.insert(kv_option_names().begin(), kv_option_names().end());
     options.insert(attention_option_names().begin(), attention_option_names().end());
-    options.insert({"model", "table", "prompt", "threads", "tokenizer", "trace", "compare"});
+    options.insert({"model", "table", "prompt", "threads", "tokenizer", "trace", "compare", "backend"});
     std::set<std::string> flags = kv_flag_names();
     flags.insert({"json", "no-trace-timing"});
     Args args(argc, argv, 2, flags, options);
@@ -238,14 +266,20 @@ int run_generate(int argc, char** argv) {
     const KvConfig kv = kv_config(args);
     const AttentionConfig attention = attention_config(args);
     check_attention_with_kv(attention, kv);
+    // a table model runs on its table backend; a neural model where --backend resolves
+    const BackendChoice backend = backend_choice(args);
+    const bool table = args.has("table");
+    if (table && backend == BackendChoice::Cuda)
+        throw InvalidArgument("--backend cuda: a table model (--table) runs on its table backend");
+    const BackendResolution resolution = table ? BackendResolution{} : resolve_backend_here(backend, kv, attention);
 
     auto engine = LoadedEngine::load(args.value("model", std::string(kEmbeddedPrefix) + kDefaultModelName),
-                                     args.value("table"), args.value("tokenizer"), kv, attention);
+                                     args.value("table"), args.value("tokenizer"), kv, attention, resolution.cuda);
     if (!args.values("compare").empty()) {
         if (args.has("trace")) throw InvalidArgument("--trace records one run; it cannot be combined with --compare");
-        return run_compare(*engine, args, prompt);
+        return run_compare(*engine, args, prompt, resolution);
     }
-    return run_single(*engine, args, prompt, attention);
+    return run_single(*engine, args, prompt, attention, resolution);
 }
 
 }  // namespace dlab::cli

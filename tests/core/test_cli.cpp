@@ -250,7 +250,7 @@ private slots:
         // slots run out long before 40 new tokens
         const CliResult r = run_cli({"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
                                      "--strategy", "beam", "--num-beams", "4", "--max-new-tokens", "40", "--kv",
-                                     "paged", "--num-blocks", "4", "--json"});
+                                     "paged", "--num-blocks", "4", "--json", "--backend", "cpu"});
         QVERIFY2(r.exit_code == 0, qPrintable(r.err));
         const QJsonObject j = parse_object(r.out);
         QCOMPARE(j["stop_reason"].toString(), QString("kv_exhausted"));
@@ -423,6 +423,75 @@ private slots:
         QVERIFY2(text.exit_code == 0, qPrintable(text.err));
         QVERIFY(text.out.contains("not a measurement"));
         QVERIFY(text.out.contains("64x454"));
+    }
+
+    void backendCpuRunsOnTheCpu() {
+        const CliResult r = run_cli({"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
+                                     "--max-new-tokens", "6", "--json", "--backend", "cpu"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QCOMPARE(parse_object(r.out)["backend"].toString(), QString("cpu"));
+        QVERIFY2(!r.err.contains("running on the CPU"), qPrintable(r.err));
+
+        // a --compare spec may name its backend; each row says where it ran
+        const CliResult c = run_cli({"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
+                                     "--max-new-tokens", "6", "--json", "--backend", "cpu", "--compare", "backend=cpu",
+                                     "--compare", "kv=paged,block-size=4"});
+        QVERIFY2(c.exit_code == 0, qPrintable(c.err));
+        const QJsonArray rows = parse_object(c.out)["compare"].toArray();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0].toObject()["backend"].toString(), QString("cpu"));
+        QCOMPARE(rows[1].toObject()["backend"].toString(), QString("cpu"));
+        QCOMPARE(rows[1].toObject()["tokens"], rows[0].toObject()["tokens"]);
+        expect_refusal({"generate", "--prompt", "Once upon a time", "--compare", "backend=gpu"}, {"--backend", "'gpu'"});
+    }
+
+    void backendAutoFallsBackToTheCpuWithANote() {
+        const QStringList run = {"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
+                                 "--max-new-tokens", "6", "--json", "--backend", "auto"};
+        const CliResult r = run_cli(run);
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const QString backend = parse_object(r.out)["backend"].toString();
+        if (backend == "cpu") {
+            // this machine: a build without CUDA, or no device
+            const QString note = r.err.trimmed();
+            QVERIFY2(note == "decodelab-cli: built without CUDA; running on the CPU" ||
+                         note == "decodelab-cli: no CUDA device; running on the CPU",
+                     qPrintable(r.err));
+        } else {
+            QCOMPARE(backend, QString("cuda"));
+            QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+        }
+        // the GPU has no sliding-window cache yet: auto runs it on the CPU and says why
+        const CliResult sliding = run_cli(run + QStringList{"--kv", "sliding", "--window", "8"});
+        QVERIFY2(sliding.exit_code == 0, qPrintable(sliding.err));
+        QCOMPARE(parse_object(sliding.out)["backend"].toString(), QString("cpu"));
+        QVERIFY2(sliding.err.contains("running on the CPU") && !sliding.err.trimmed().contains('\n'),
+                 qPrintable(sliding.err));
+    }
+
+    void backendCudaWithoutADeviceIsRefused() {
+        const QStringList run = {"generate", "--model", "embedded:stories-target", "--prompt", "Once upon a time",
+                                 "--max-new-tokens", "6", "--json", "--backend", "cuda"};
+        const CliResult r = run_cli(run);
+        if (r.exit_code == 0) {
+            QCOMPARE(parse_object(r.out)["backend"].toString(), QString("cuda"));
+        } else {
+            QCOMPARE(r.exit_code, 2);
+            const QString err = r.err.trimmed();
+            QVERIFY2(!err.contains('\n'), qPrintable(r.err));
+            QVERIFY2(err.contains("--backend cuda") &&
+                         (err.contains("no CUDA device") || err.contains("built without CUDA")),
+                     qPrintable(r.err));
+        }
+        // options the GPU does not run: refused whatever the machine
+        expect_refusal(run + QStringList{"--kv", "sliding", "--window", "8"}, {"--backend cuda", "--kv sliding"});
+        expect_refusal(run + QStringList{"--attention", "flash"}, {"--backend cuda", "--attention flash"});
+    }
+
+    void badBackendsAreRefused() {
+        expect_refusal({"generate", "--prompt", "Once upon a time", "--backend", "foo"}, {"--backend", "'foo'"});
+        expect_refusal({"generate", "--table", DECODELAB_SOURCE_DIR "/assets/tables/textbook-beam.json", "--prompt", "<s>", "--backend", "cuda"},
+                       {"--backend cuda", "--table"});
     }
 
     void badIoModelOptionsAreRefused() {

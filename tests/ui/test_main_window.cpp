@@ -379,6 +379,7 @@ void TestMainWindow::settingsAreRemembered() {
     chosen.kv.kind = dlab::KvKind::Sliding;
     chosen.kv.window = 32;
     chosen.kv.sink_tokens = 4;
+    chosen.backend = dlab::BackendChoice::Cpu;
     {
         RunPanel panel;
         panel.setRequest(chosen);
@@ -398,6 +399,7 @@ void TestMainWindow::settingsAreRemembered() {
     QCOMPARE(request.kv.kind, dlab::KvKind::Sliding);
     QCOMPARE(request.kv.window, 32);
     QCOMPARE(request.kv.sink_tokens, 4);
+    QCOMPARE(request.backend, dlab::BackendChoice::Cpu);
 }
 
 void TestMainWindow::liveRunFollowsTheNewestStep() {

@@ -196,7 +196,7 @@ const char* const kAllowed[] = {
     R"(Hugging Face|llama\.cpp|llama2\.c|<eos>|<bos>|Ctrl\+)",
     // whole words, also right after a digit ("40GB")
     R"((?<![A-Za-z])(?:KV|HBM|SRAM|DRAM|GPU|CPU|SMs?|SXM|EOS|FLOPs|FP|Softmax|softmax|logit)(?![A-Za-z]))",
-    R"((?<![A-Za-z])(?:DecodeLab|FlashAttention|PagedAttention|GGUF|JSONL|JSON|Perfetto|Chrome|PNG|SVG|PDF|CSV)(?![A-Za-z]))",
+    R"((?<![A-Za-z])(?:DecodeLab|FlashAttention|PagedAttention|CUDA|GGUF|JSONL|JSON|Perfetto|Chrome|PNG|SVG|PDF|CSV)(?![A-Za-z]))",
     R"((?<![A-Za-z])(?:ms|KiB|MiB|GiB|TiB|KB|MB|GB|TB|Tbit|Gbit|NaN)(?![A-Za-z]))",
     R"((?<![A-Za-z])(?:Br|Bc|Nd|QK|PV|min)(?![A-Za-z]))",  // FlashAttention's symbols
 };

@@ -1472,10 +1472,6 @@ Tokens: %2</source>
         <translation>已选择模型 %1：请按“运行”</translation>
     </message>
     <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
         <source>&amp;Compare traces…</source>
         <translation>对比轨迹(&amp;C)…</translation>
     </message>
@@ -1947,6 +1943,33 @@ Tokens: %2</source>
     </message>
 </context>
 <context>
+    <name>RunEngine</name>
+    <message>
+        <source>This build has no CUDA backend</source>
+        <translation>此版本未编译 CUDA 后端</translation>
+    </message>
+    <message>
+        <source>No CUDA device</source>
+        <translation>没有 CUDA 设备</translation>
+    </message>
+    <message>
+        <source>The sliding-window KV cache runs only on the CPU for now</source>
+        <translation>滑动窗口 KV 缓存目前只能在 CPU 上运行</translation>
+    </message>
+    <message>
+        <source>FlashAttention runs only on the CPU for now</source>
+        <translation>FlashAttention 目前只能在 CPU 上运行</translation>
+    </message>
+    <message>
+        <source>The CUDA GPU backend cannot run this: %1</source>
+        <translation>CUDA GPU 后端无法运行此设置：%1</translation>
+    </message>
+    <message>
+        <source>%1; running on the CPU</source>
+        <translation>%1；改在 CPU 上运行</translation>
+    </message>
+</context>
+<context>
     <name>RunPanel</name>
     <message>
         <source>Greedy search</source>
@@ -2195,6 +2218,26 @@ Tokens: %2</source>
     <message>
         <source>Models (*.gguf *.bin *.json);;GGUF (*.gguf);;llama2.c checkpoints (*.bin);;Table models (*.json);;All files (*)</source>
         <translation>模型 (*.gguf *.bin *.json);;GGUF (*.gguf);;llama2.c 检查点 (*.bin);;表格模型 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>Automatic: the CUDA GPU when one is present and runs these settings, else the CPU</source>
+        <translation>自动：有 CUDA GPU 且能运行这些设置时使用 GPU，否则使用 CPU</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>后端</translation>
     </message>
 </context>
 <context>
