@@ -4,7 +4,6 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
-#include <set>
 #include <string>
 
 #include "common/error.h"
@@ -12,6 +11,7 @@
 #include "cuda_check.h"
 #include "device_buffer.h"
 #include "device_info.h"
+#include "engine/forward_batch.h"
 #include "kernels/attention.h"
 #include "kernels/llama_kernels.h"
 
@@ -291,58 +291,22 @@ CudaBackend::~CudaBackend() = default;
 
 double CudaBackend::weight_bytes_per_token() const { return m_device->weight_bytes_per_token; }
 
-void CudaBackend::check_tokens(const SequenceInput& input) const {
-    if (input.tokens.empty())
-        throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " has no new tokens");
-    for (int t : input.tokens)
-        if (t < 0 || t >= m_config.vocab_size)
-            throw InvalidArgument("forward: token id " + std::to_string(t) + " is outside the vocabulary of " +
-                                  std::to_string(m_config.vocab_size) + " tokens");
-}
-
 std::vector<SequenceOutput> CudaBackend::forward(const std::vector<SequenceInput>& batch,
                                                  const ForwardOptions& options) {
     // refuse the whole batch before anything changes
-    std::set<int> seen;
-    for (const SequenceInput& input : batch) {
-        check_tokens(input);
-        if (!seen.insert(input.seq_id).second)
-            throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " appears twice in one batch");
-    }
+    validate_batch(batch, m_config.vocab_size);
     const std::string shortage = check_forward(batch);
     if (!shortage.empty()) throw InvalidArgument("forward: " + shortage);
     DLAB_CUDA_CHECK(cudaSetDevice(m_device_index));
-
-    std::vector<SequenceOutput> outputs(batch.size());
-    std::vector<SequenceInput> decode_inputs;
-    std::vector<size_t> decode_slots;
-    for (size_t i = 0; i < batch.size(); ++i) {
-        if (batch[i].tokens.size() > 1) {
-            outputs[i] = prefill(batch[i], options);
-        } else {
-            decode_inputs.push_back(batch[i]);
-            decode_slots.push_back(i);
-        }
-    }
-    if (!decode_inputs.empty()) {
-        std::vector<SequenceOutput> decoded = decode(decode_inputs, options);
-        for (size_t i = 0; i < decoded.size(); ++i) outputs[decode_slots[i]] = std::move(decoded[i]);
-    }
-    return outputs;
+    return run_by_phase(
+        batch, [&](const SequenceInput& input) { return prefill(input, options); },
+        [&](const std::vector<SequenceInput>& inputs) { return decode(inputs, options); });
 }
 
 std::string CudaBackend::check_forward(const std::vector<SequenceInput>& batch) const {
-    std::vector<std::pair<int, int>> appends;
-    for (const SequenceInput& input : batch) {
-        const int n_new = static_cast<int>(input.tokens.size());
-        const int length = m_blocks->length(input.seq_id);
-        if (length + n_new > m_config.context_length)
-            return "sequence " + std::to_string(input.seq_id) + " at length " + std::to_string(length) +
-                   " has no room for " + std::to_string(n_new) + " more positions in the model's context of " +
-                   std::to_string(m_config.context_length);
-        appends.emplace_back(input.seq_id, n_new);
-    }
-    return m_blocks->check_append(appends);
+    return check_batch_room(
+        batch, m_config.context_length, [&](int seq) { return m_blocks->length(seq); },
+        [&](const std::vector<std::pair<int, int>>& appends) { return m_blocks->check_append(appends); });
 }
 
 std::optional<KvStatsEvent> CudaBackend::kv_stats() const {

@@ -85,7 +85,6 @@ private:
         int table_stride = 0;        // 0: every row reads the one table (a prefill)
     };
 
-    void check_tokens(const SequenceInput& input) const;
     // BlockManager::append, then its copy-on-write copies on the device (every layer, K and V).
     KvAppendResult append(int seq, const std::vector<int>& tokens, bool reuse_prefix);
     int slot_of(int seq, int pos) const;

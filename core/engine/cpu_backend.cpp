@@ -3,12 +3,12 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <set>
 #include <string>
 
 #include "common/error.h"
 #include "engine/cpu_attention.h"
 #include "engine/cpu_kernels.h"
+#include "engine/forward_batch.h"
 #include "kv/make_kv_cache.h"
 
 namespace dlab {
@@ -21,57 +21,21 @@ CpuBackend::CpuBackend(const ModelConfig& config, const ModelWeights& weights, c
         throw InvalidArgument("--attention flash needs every earlier position visible: use --kv contiguous or paged");
 }
 
-void CpuBackend::check_tokens(const SequenceInput& input) const {
-    if (input.tokens.empty())
-        throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " has no new tokens");
-    for (int t : input.tokens)
-        if (t < 0 || t >= m_config.vocab_size)
-            throw InvalidArgument("forward: token id " + std::to_string(t) + " is outside the vocabulary of " +
-                                  std::to_string(m_config.vocab_size) + " tokens");
-}
-
 std::vector<SequenceOutput> CpuBackend::forward(const std::vector<SequenceInput>& batch,
                                                 const ForwardOptions& options) {
     // refuse the whole batch before anything changes
-    std::set<int> seen;
-    for (const SequenceInput& input : batch) {
-        check_tokens(input);
-        if (!seen.insert(input.seq_id).second)
-            throw InvalidArgument("forward: sequence " + std::to_string(input.seq_id) + " appears twice in one batch");
-    }
+    validate_batch(batch, m_config.vocab_size);
     const std::string shortage = check_forward(batch);
     if (!shortage.empty()) throw InvalidArgument("forward: " + shortage);
-
-    std::vector<SequenceOutput> outputs(batch.size());
-    std::vector<SequenceInput> decode_inputs;
-    std::vector<size_t> decode_slots;
-    for (size_t i = 0; i < batch.size(); ++i) {
-        if (batch[i].tokens.size() > 1) {
-            outputs[i] = prefill(batch[i], options);
-        } else {
-            decode_inputs.push_back(batch[i]);
-            decode_slots.push_back(i);
-        }
-    }
-    if (!decode_inputs.empty()) {
-        std::vector<SequenceOutput> decoded = decode(decode_inputs, options);
-        for (size_t i = 0; i < decoded.size(); ++i) outputs[decode_slots[i]] = std::move(decoded[i]);
-    }
-    return outputs;
+    return run_by_phase(
+        batch, [&](const SequenceInput& input) { return prefill(input, options); },
+        [&](const std::vector<SequenceInput>& inputs) { return decode(inputs, options); });
 }
 
 std::string CpuBackend::check_forward(const std::vector<SequenceInput>& batch) const {
-    std::vector<std::pair<int, int>> appends;
-    for (const SequenceInput& input : batch) {
-        const int n_new = static_cast<int>(input.tokens.size());
-        const int length = m_cache->length(input.seq_id);
-        if (length + n_new > m_config.context_length)
-            return "sequence " + std::to_string(input.seq_id) + " at length " + std::to_string(length) +
-                   " has no room for " + std::to_string(n_new) + " more positions in the model's context of " +
-                   std::to_string(m_config.context_length);
-        appends.emplace_back(input.seq_id, n_new);
-    }
-    return m_cache->check_append(appends);
+    return check_batch_room(
+        batch, m_config.context_length, [&](int seq) { return m_cache->length(seq); },
+        [&](const std::vector<std::pair<int, int>>& appends) { return m_cache->check_append(appends); });
 }
 
 SequenceOutput CpuBackend::prefill(const SequenceInput& input, const ForwardOptions& options) {

@@ -71,7 +71,6 @@ private:
     // Prefill attention of one layer over the stored past and the block's k, v; then stores k, v.
     void attend_and_store(int layer, const RowBatch& rows, int seq, const RowMatrix& q, const RowMatrix& k,
                           const RowMatrix& v, RowMatrix& attn);
-    void check_tokens(const SequenceInput& input) const;
 
     const ModelConfig& m_config;
     const ModelWeights& m_weights;
