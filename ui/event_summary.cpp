@@ -97,6 +97,25 @@ QString summary(const dlab::TileEvent& tile) {
     return text;
 }
 
+QString summary(const dlab::SpecRoundEvent& round) {
+    return EventSummary::tr("round %1: %2 of %3 drafts accepted, then %4 %5; %6 tokens added")
+        .arg(round.round)
+        .arg(round.accepted)
+        .arg(round.drafts.size())
+        .arg(str(round.token_kind))
+        .arg(str(round.token_text))
+        .arg(round.emitted);
+}
+
+QString summary(const dlab::SpecSummaryEvent& s) {
+    return EventSummary::tr("%1 rounds, α = %2, %3 tokens per target pass (theory %4), %5 target passes saved")
+        .arg(s.rounds)
+        .arg(s.alpha, 0, 'f', 3)
+        .arg(s.tokens_per_target_pass, 0, 'f', 2)
+        .arg(s.expected_tokens_per_target_pass, 0, 'f', 2)
+        .arg(s.target_passes_saved);
+}
+
 }  // namespace
 
 QString eventSummary(const dlab::Event& event) {

@@ -55,6 +55,10 @@ void GenerationConfig::validate() const {
     require_at_least("--trace-top-n", trace_top_n, 1);
     require_at_least("--top-k", top_k, 0);
     require_at_least("--no-repeat-ngram-size", no_repeat_ngram_size, 0);
+    require_at_least("--num-draft-tokens", num_draft_tokens, 1);
+    if (num_draft_tokens > kMaxDraftTokens)
+        refuse("--num-draft-tokens", std::to_string(num_draft_tokens) + " exceeds " + std::to_string(kMaxDraftTokens));
+    require_at_least("--max-matching-ngram-size", max_matching_ngram_size, 1);
 
     // how many sequences the strategy can return
     if (strategy == StrategyKind::Beam && num_return_sequences > num_beams)
@@ -135,6 +139,16 @@ const char* early_stopping_name(EarlyStopping mode) {
             return "never";
     }
     return "?";
+}
+
+const char* draft_schedule_name(DraftSchedule schedule) {
+    return schedule == DraftSchedule::Heuristic ? "heuristic" : "constant";
+}
+
+DraftSchedule parse_draft_schedule(const std::string& name) {
+    for (DraftSchedule schedule : {DraftSchedule::Constant, DraftSchedule::Heuristic})
+        if (name == draft_schedule_name(schedule)) return schedule;
+    refuse("--draft-schedule", "'" + name + "' is not one of constant, heuristic");
 }
 
 EarlyStopping parse_early_stopping(const std::string& name) {

@@ -15,6 +15,13 @@ enum class StrategyKind { Greedy, Beam, Contrastive, Sample };
 // current length; never uses the best attainable score at max length.
 enum class EarlyStopping { True, False, Never };
 
+// Speculative sampling's draft length γ per round: fixed, or Hugging Face's heuristic
+// (+2 after a round whose drafts were all accepted, −1 otherwise, never below 1).
+enum class DraftSchedule { Constant, Heuristic };
+
+// The longest draft a round may propose (the target verifies γ + 1 positions in one pass).
+constexpr int kMaxDraftTokens = 64;
+
 struct GenerationConfig {
     StrategyKind strategy = StrategyKind::Greedy;
     int max_new_tokens = 64;
@@ -43,6 +50,11 @@ struct GenerationConfig {
     std::vector<std::string> chain;
     std::string chain_order = "hf";  // "hf" | "llama.cpp"
 
+    // speculative sampling (on when the session is given a drafter)
+    int num_draft_tokens = 4;                           // γ: draft tokens per round (the first, under heuristic)
+    DraftSchedule draft_schedule = DraftSchedule::Constant;
+    int max_matching_ngram_size = 2;                    // prompt lookup: longest n-gram it matches
+
     uint64_t seed = 0;
     int trace_top_n = 50;  // candidates recorded per sequence and step
 
@@ -56,6 +68,8 @@ const char* strategy_name(StrategyKind kind);
 StrategyKind parse_strategy(const std::string& name);        // throws InvalidArgument
 const char* early_stopping_name(EarlyStopping mode);
 EarlyStopping parse_early_stopping(const std::string& name);  // "true" | "false" | "never"
+const char* draft_schedule_name(DraftSchedule schedule);
+DraftSchedule parse_draft_schedule(const std::string& name);  // "constant" | "heuristic"
 
 // Hugging Face: penalties, then temperature → top_k → top_p → min_p → typical_p.
 // llama.cpp: penalties → top_k → typical_p → top_p → min_p → temperature last.

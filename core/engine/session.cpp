@@ -105,6 +105,7 @@ Session::Session(Backend& backend, const TextCodec& codec, GenerationConfig conf
     if (m_codec.vocab_size() != m_backend.config().vocab_size)
         throw InvalidArgument("the vocabulary has " + std::to_string(m_codec.vocab_size()) +
                               " tokens but the model's has " + std::to_string(m_backend.config().vocab_size));
+    if (m_options.drafter) SpeculativeLoop::check(m_backend, *m_options.drafter, m_config);
 }
 
 Session::~Session() {
@@ -150,6 +151,7 @@ void Session::start(const std::string& prompt) {
     m_next_sequence_id = 1;
     m_rng = Rng(m_config.seed);
     m_strategy = make_strategy(m_config);
+    m_speculative.reset();
 
     // encode and check the prompt against the context
     m_prompt = m_codec.encode_prompt(prompt);
@@ -185,6 +187,13 @@ void Session::start(const std::string& prompt) {
     run.parameters = parameters_of(m_config);
     if (m_config.strategy == StrategyKind::Sample) run.chain = m_config.chain_stages();
     run.seed = m_config.seed;
+    if (m_options.drafter) {
+        run.parameters["draft"] = m_options.drafter->kind();
+        run.parameters["num-draft-tokens"] = std::to_string(m_config.num_draft_tokens);
+        run.parameters["draft-schedule"] = draft_schedule_name(m_config.draft_schedule);
+        if (m_options.drafter->kind() == "ngram")
+            run.parameters["max-matching-ngram-size"] = std::to_string(m_config.max_matching_ngram_size);
+    }
     emit(0, run);
     observe_backend(true);
 
@@ -206,6 +215,10 @@ void Session::start(const std::string& prompt) {
     if (options.hidden) {
         root.context_hidden = std::move(out[0].hidden);
         root.hidden = root.context_hidden.bottomRows(1).transpose();
+    }
+    if (m_options.drafter) {
+        m_speculative = std::make_unique<SpeculativeLoop>(m_backend, *m_options.drafter, m_codec, m_config);
+        m_speculative->start(root.id, root.logits);
     }
     m_live = {std::move(root)};
     std::optional<double> duration;
@@ -246,6 +259,7 @@ std::vector<ProbeResult> Session::run_probes(const std::vector<Probe>& probes) {
 
 bool Session::step() {
     if (finished() || m_live.empty()) return false;
+    if (m_speculative) return speculative_step();
     ++m_step;
     StepInput input;
     input.step = m_step;
@@ -384,10 +398,67 @@ void Session::apply(const StepDecision& decision, std::vector<ProbeResult>& prob
     emit_kv_stats();
 }
 
+bool Session::speculative_step() {
+    ++m_step;
+    SequenceState& seq = m_live.front();
+    const int eos_id = m_config.stop_at_eos ? m_codec.eos_id() : -1;
+    const int remaining = m_config.max_new_tokens - static_cast<int>(seq.tokens.size());
+
+    // one round: draft, verify, keep what stands
+    const auto start = Clock::now();
+    RoundResult round = m_speculative->round(m_prompt, seq.tokens, remaining, eos_id, m_rng);
+    m_result.decode_seconds += seconds_since(start);
+    if (!round.kv_shortage.empty()) {
+        --m_step;
+        finish("kv_exhausted", round.kv_shortage);
+        return false;
+    }
+    m_result.decode_passes += round.target_passes;
+    m_result.decode_tokens += round.target_tokens;
+
+    // the round's record, then the step as every view reads it: the tokens appended in order
+    if (!m_options.record_timings) round.event.draft_ms = round.event.verify_ms = std::nullopt;
+    emit(m_step, std::move(round.event));
+    StepEvent event;
+    event.stages = round.stages;
+    const int prev = seq.tokens.empty() ? m_prompt.back() : seq.tokens.back();
+    const int last_prev = round.tokens.size() > 1 ? round.tokens[round.tokens.size() - 2] : prev;
+    for (CandidateRecord c : round.candidates) {
+        c.text = m_codec.piece(last_prev, c.token);
+        event.candidates.push_back(std::move(c));
+    }
+    for (size_t i = 0; i < round.tokens.size(); ++i) {
+        const bool ends = round.eos && i + 1 == round.tokens.size();
+        event.actions.push_back({ends ? "finish" : "extend", seq.id, -1, round.tokens[i]});
+    }
+    seq.parent = seq.id;
+    seq.tokens.insert(seq.tokens.end(), round.tokens.begin(), round.tokens.end());
+    seq.logprob += round.logprob;
+    seq.score = seq.logprob;
+    event.sequences.push_back({seq.id, seq.parent, seq.tokens, text_of(seq.tokens), seq.logprob, seq.score, round.eos});
+    emit(m_step, std::move(event));
+    emit_kv_stats();
+
+    if (round.eos)
+        finish("eos");
+    else if (static_cast<int>(seq.tokens.size()) >= m_config.max_new_tokens)
+        finish("max_new_tokens");
+    return !finished();
+}
+
 void Session::finish(const std::string& reason, const std::string& detail) {
     m_result.stop_reason = reason;
     m_result.stop_detail = detail;
-    m_result.sequences = m_strategy->results(m_live);
+    if (m_speculative) {
+        const SequenceState& seq = m_live.front();
+        m_result.sequences = {{seq.id, seq.parent, seq.tokens, {}, seq.logprob, seq.score, reason == "eos"}};
+        m_result.speculative = m_speculative->summary();
+        if (!m_options.record_timings) m_result.speculative->draft_ms = m_result.speculative->target_ms = std::nullopt;
+        emit(m_step, *m_result.speculative);
+        m_options.drafter->reset();
+    } else {
+        m_result.sequences = m_strategy->results(m_live);
+    }
     for (SequenceRecord& r : m_result.sequences) r.text = text_of(r.tokens);
     int generated = 0;
     for (const SequenceRecord& r : m_result.sequences) generated += static_cast<int>(r.tokens.size());

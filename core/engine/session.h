@@ -2,10 +2,12 @@
 // asks the strategy what to do with the live sequences (beams are sequences), applies its
 // decision to the backend's sequences (forks, frees), runs one decode pass for every
 // sequence that lives on, and records the step in the trace. step() advances exactly one
-// decode step so a front end can single-step; run() loops.
+// decode step so a front end can single-step; run() loops. With a drafter (SessionOptions)
+// a step is one round of speculative sampling and may add several tokens.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,8 @@
 #include "decoding/rng.h"
 #include "decoding/strategy.h"
 #include "engine/backend.h"
+#include "engine/drafter.h"
+#include "engine/speculative_loop.h"
 #include "tokenizer/text_codec.h"
 #include "trace/trace_sink.h"
 
@@ -22,6 +26,9 @@ struct SessionOptions {
     std::string model_name;    // for the run event: path, "embedded:NAME" or table file
     std::string model_kind = "llama";
     bool record_timings = true;  // phase durations (the only nondeterministic trace fields)
+    // Speculative sampling when set: each step is a round in which this drafter proposes
+    // and the backend verifies (greedy or sample, one sequence). Must outlive the session.
+    Drafter* drafter = nullptr;
 };
 
 struct GenerationResult {
@@ -33,6 +40,7 @@ struct GenerationResult {
     double decode_seconds = 0.0;
     int decode_passes = 0;                    // forward passes after the prefill
     int decode_tokens = 0;                    // token positions computed by those passes
+    std::optional<SpecSummaryEvent> speculative;  // speculative sampling's tallies (α, tokens per pass)
 
     double prefill_tokens_per_s() const;
     double decode_tokens_per_s() const;
@@ -71,6 +79,7 @@ private:
     std::string text_of(const std::vector<int>& tokens) const;
     std::vector<ProbeResult> run_probes(const std::vector<Probe>& probes);
     void apply(const StepDecision& decision, std::vector<ProbeResult>& probe_results);
+    bool speculative_step();
     void finish(const std::string& reason, const std::string& detail = {});
     void release_all();
 
@@ -80,6 +89,7 @@ private:
     TraceSink* m_sink;
     SessionOptions m_options;
     std::unique_ptr<Strategy> m_strategy;
+    std::unique_ptr<SpeculativeLoop> m_speculative;  // set while a drafter decodes
     Rng m_rng;
     uint64_t m_event_seq = 0;
     int m_step = 0;

@@ -10,6 +10,8 @@ const char* event_type(const Event& event) {
         const char* operator()(const KvEvent&) const { return "kv"; }
         const char* operator()(const KvStatsEvent&) const { return "kv_stats"; }
         const char* operator()(const TileEvent&) const { return "tile"; }
+        const char* operator()(const SpecRoundEvent&) const { return "spec_round"; }
+        const char* operator()(const SpecSummaryEvent&) const { return "spec_summary"; }
     };
     return std::visit(Tag{}, event.body);
 }

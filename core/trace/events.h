@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "trace/kv_events.h"
+#include "trace/speculative_events.h"
 #include "trace/tile_events.h"
 
 namespace dlab {
 
-constexpr int kTraceFormatVersion = 2;
+constexpr int kTraceFormatVersion = 3;
 
 // The run: what was decoded with what. Parameters are strings as given (kebab-case keys).
 struct RunEvent {
@@ -88,10 +89,12 @@ struct StepEvent {
 struct Event {
     uint64_t seq = 0;  // monotonic within a trace
     int step = 0;      // decode step (0 during the run header and prefill)
-    std::variant<RunEvent, PhaseEvent, StepEvent, KvEvent, KvStatsEvent, TileEvent> body;
+    std::variant<RunEvent, PhaseEvent, StepEvent, KvEvent, KvStatsEvent, TileEvent, SpecRoundEvent, SpecSummaryEvent>
+        body;
 };
 
-// The type tag used in JSON ("run", "phase", "step", "kv", "kv_stats", "tile").
+// The type tag used in JSON ("run", "phase", "step", "kv", "kv_stats", "tile", "spec_round",
+// "spec_summary").
 const char* event_type(const Event& event);
 
 }  // namespace dlab
