@@ -1,0 +1,193 @@
+// Speculative sampling's wall-clock speed-up on the CPU, next to the model of Leviathan et
+// al.: with acceptance rate α, γ draft tokens and c the cost of a draft pass relative to a
+// target pass, a round yields (1 − α^{γ+1}) / (1 − α) tokens for the price of γc + 1
+// target passes, so the expected speed-up is (1 − α^{γ+1}) / ((1 − α)(γc + 1)).
+//
+// For every drafter (the draft model, prompt lookup) and γ the benchmark decodes the same
+// number of tokens (EOS ignored) as plain decoding of the target does, and reports the
+// measured α, tokens per target pass (measured and the theory's), c (the draft's time per
+// pass over the target's time per decode pass, both measured in the same runs) and the
+// measured and modeled speed-ups. Prompt lookup often proposes fewer than γ tokens, so the
+// model takes γ̄, the drafts actually proposed per round, and the theory averages
+// (1 − α^{n+1}) / (1 − α) over the rounds' proposal lengths n. Greedy by default, so every
+// run yields the same tokens as plain decoding (the last column checks it). The model
+// prices a verification pass like a one-token decode pass; v, the measured ratio of the two,
+// shows where that fails (a CPU computes the γ + 1 positions, it does not only stream the
+// weights once), and the last model column divides by γ̄c + v instead.
+//
+//   decodelab-bench-speculative [--target MODEL] [--draft MODEL] [--prompt TEXT]
+//       [--new-tokens N] [--gammas 2,4,8] [--repeats N] [--threads N] [--strategy greedy|sample]
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "embedded_models.h"
+#include "engine/cpu_backend.h"
+#include "engine/model_drafter.h"
+#include "engine/ngram_drafter.h"
+#include "engine/session.h"
+#include "engine/threads.h"
+#include "tokenizer/tokenizer.h"
+
+using namespace dlab;
+
+namespace {
+
+struct Options {
+    std::string target = "embedded:stories-target";
+    std::string draft = "embedded:stories-draft";
+    std::string prompt = "Once upon a time";
+    int new_tokens = 200;
+    std::vector<int> gammas = {2, 4, 8};
+    int repeats = 3;
+    int threads = 0;
+    StrategyKind strategy = StrategyKind::Greedy;
+};
+
+std::vector<int> parse_list(const std::string& text) {
+    std::vector<int> values;
+    std::stringstream stream(text);
+    for (std::string item; std::getline(stream, item, ',');) values.push_back(std::stoi(item));
+    return values;
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) throw InvalidArgument(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--target") o.target = next();
+        else if (arg == "--draft") o.draft = next();
+        else if (arg == "--prompt") o.prompt = next();
+        else if (arg == "--new-tokens") o.new_tokens = std::stoi(next());
+        else if (arg == "--gammas") o.gammas = parse_list(next());
+        else if (arg == "--repeats") o.repeats = std::stoi(next());
+        else if (arg == "--threads") o.threads = std::stoi(next());
+        else if (arg == "--strategy") o.strategy = parse_strategy(next());
+        else throw InvalidArgument("unknown option " + arg);
+    }
+    if (o.new_tokens < 2 || o.repeats < 1) throw InvalidArgument("--new-tokens must be ≥ 2 and --repeats ≥ 1");
+    return o;
+}
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+struct Plain {
+    std::vector<double> decode_seconds;  // one per repeat
+    std::vector<double> pass_seconds;    // decode seconds per decode pass
+    std::vector<int> tokens;
+};
+
+struct Speculative {
+    std::vector<double> decode_seconds;
+    std::vector<double> draft_pass_seconds;  // the drafter's time per forward pass (model drafter)
+    SpecSummaryEvent summary;                // the same in every repeat (same tokens)
+    bool same_tokens = true;                 // equal to plain decoding of the target
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const Options o = parse(argc, argv);
+        set_thread_count(o.threads);
+        const Model target_model = load_model_or_embedded(o.target);
+        const Model draft_model = load_model_or_embedded(o.draft);
+        if (!target_model.vocab) throw InvalidArgument(o.target + ": the model has no tokenizer");
+        const Tokenizer tokenizer(*target_model.vocab);
+        GenerationConfig config;
+        config.strategy = o.strategy;
+        config.max_new_tokens = o.new_tokens;
+        config.stop_at_eos = false;
+        config.seed = 1;
+
+        const std::vector<std::string> drafters = {"model", "ngram"};
+        Plain plain, draft_plain;
+        std::vector<std::vector<Speculative>> spec(drafters.size(), std::vector<Speculative>(o.gammas.size()));
+        // repeats outermost, so that a slow spell of a shared machine hits every configuration alike
+        for (int r = 0; r < o.repeats; ++r) {
+            CpuBackend target(target_model.config, target_model.weights);
+            CpuBackend draft(draft_model.config, draft_model.weights);
+
+            // plain decoding of the target, and of the draft model (its cost per pass)
+            for (auto [backend, record] : {std::pair{&target, &plain}, std::pair{&draft, &draft_plain}}) {
+                Session session(*backend, tokenizer, config);
+                const GenerationResult result = session.run(o.prompt);
+                record->decode_seconds.push_back(result.decode_seconds);
+                record->pass_seconds.push_back(result.decode_seconds / result.decode_passes);
+                record->tokens = result.tokens();
+            }
+
+            // every drafter at every γ
+            for (size_t d = 0; d < drafters.size(); ++d) {
+                for (size_t g = 0; g < o.gammas.size(); ++g) {
+                    ModelDrafter model_drafter(draft, "model");
+                    NgramDrafter ngram_drafter(target_model.config.vocab_size, config.max_matching_ngram_size);
+                    SessionOptions options;
+                    options.drafter = drafters[d] == "model" ? static_cast<Drafter*>(&model_drafter) : &ngram_drafter;
+                    GenerationConfig c = config;
+                    c.num_draft_tokens = o.gammas[g];
+                    Session session(target, tokenizer, c, nullptr, options);
+                    const GenerationResult result = session.run(o.prompt);
+                    Speculative& s = spec[d][g];
+                    s.decode_seconds.push_back(result.decode_seconds);
+                    s.summary = *result.speculative;
+                    if (s.summary.draft_passes > 0)
+                        s.draft_pass_seconds.push_back(*s.summary.draft_ms / 1e3 / s.summary.draft_passes);
+                    s.same_tokens = s.same_tokens && result.tokens() == plain.tokens;
+                }
+            }
+        }
+
+        // the table: measured against modeled
+        const double target_pass = median(plain.pass_seconds);
+        std::printf("target %s, draft %s, prompt \"%s\", %d new tokens (EOS ignored), %s, %d threads; times:"
+                    " median of %d runs\n",
+                    o.target.c_str(), o.draft.c_str(), o.prompt.c_str(), o.new_tokens, strategy_name(o.strategy),
+                    thread_count(), o.repeats);
+        std::printf("plain decoding: target %.0f tok/s (%.3f ms per pass), draft model %.0f tok/s (%.3f ms per pass)\n\n",
+                    (o.new_tokens - 1) / median(plain.decode_seconds), target_pass * 1e3,
+                    (o.new_tokens - 1) / median(draft_plain.decode_seconds), median(draft_plain.pass_seconds) * 1e3);
+        std::printf("| drafter | γ | drafts per round γ̄ | α | tokens per target pass | theory (1−α^{γ̄+1})/(1−α) | c | v |"
+                    " speed-up | modeled (1−α^{γ̄+1})/((1−α)(γ̄c+1)) | modeled with v: …/(γ̄c+v) | same tokens |\n");
+        std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (size_t d = 0; d < drafters.size(); ++d) {
+            for (size_t g = 0; g < o.gammas.size(); ++g) {
+                const Speculative& s = spec[d][g];
+                const int gamma = o.gammas[g];
+                // γ̄: drafts actually proposed per round (prompt lookup often finds fewer than γ)
+                const double proposed = static_cast<double>(s.summary.drafted) / s.summary.rounds;
+                // c: a draft pass over a target decode pass; for prompt lookup its time per drafted token
+                const double c = s.draft_pass_seconds.empty()
+                                     ? *s.summary.draft_ms / 1e3 / std::max(1, s.summary.drafted) / target_pass
+                                     : median(s.draft_pass_seconds) / target_pass;
+                const double yield = s.summary.expected_tokens_per_target_pass;
+                const double modeled = yield / (proposed * c + 1);
+                // v: a verification pass (γ̄ + 1 positions) over a one-token decode pass; the
+                // model assumes 1, which holds where decode is bound by streaming the weights
+                const double v = *s.summary.target_ms / 1e3 / std::max(1, s.summary.target_passes) / target_pass;
+                const double modeled_v = yield / (proposed * c + v);
+                const double speedup = median(plain.decode_seconds) / median(s.decode_seconds);
+                std::printf("| %s | %d | %.2f | %.3f | %.2f | %.2f | %.3f | %.2f | %.2f× | %.2f× | %.2f× | %s |\n",
+                            drafters[d].c_str(), gamma, proposed, s.summary.alpha, s.summary.tokens_per_target_pass,
+                            yield, c, v, speedup, modeled, modeled_v, s.same_tokens ? "yes" : "no");
+            }
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "decodelab-bench-speculative: %s\n", e.what());
+        return 2;
+    }
+}
