@@ -35,6 +35,10 @@ public:
                                           bool cuda = false) const;
     // The neural model's configuration; null for a table model.
     const ModelConfig* model_config() const { return m_model ? &m_model->config : nullptr; }
+    // The neural model's vocabulary, or the table model; null for the other kind. A draft
+    // model or table is compared with its target through these.
+    const Vocab* vocab() const { return m_tokenizer ? &m_tokenizer->vocab() : nullptr; }
+    const TableModel* table() const { return m_table ? &*m_table : nullptr; }
     const TextCodec& codec() const { return *m_codec; }
     const SessionOptions& session_options() const { return m_options; }
 

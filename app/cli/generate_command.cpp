@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "decoding_options.h"
+#include "draft_options.h"
 #include "embedded_models.h"
 #include "engine/threads.h"
 #include "engine_setup.h"
@@ -105,6 +106,27 @@ nlohmann::json result_json(const GenerationConfig& config, const GenerationResul
     return j;
 }
 
+// Every field of speculative sampling's summary; the timings are null with --no-trace-timing.
+nlohmann::json speculative_json(const SpecSummaryEvent& s) {
+    const auto optional = [](const std::optional<double>& ms) { return ms ? nlohmann::json(*ms) : nlohmann::json(); };
+    return {{"drafter", s.drafter},
+            {"schedule", s.schedule},
+            {"rounds", s.rounds},
+            {"target_passes", s.target_passes},
+            {"draft_passes", s.draft_passes},
+            {"drafted", s.drafted},
+            {"accepted", s.accepted},
+            {"rejected", s.rejected},
+            {"generated", s.generated},
+            {"alpha", s.alpha},
+            {"mean_gamma", s.mean_gamma},
+            {"tokens_per_target_pass", s.tokens_per_target_pass},
+            {"expected_tokens_per_target_pass", s.expected_tokens_per_target_pass},
+            {"target_passes_saved", s.target_passes_saved},
+            {"draft_ms", optional(s.draft_ms)},
+            {"target_ms", optional(s.target_ms)}};
+}
+
 // A run the KV cache cut short is still a result: what was generated is printed, and this
 // line says why it is shorter than asked.
 void report_early_stop(const GenerationResult& result, const std::string& label = {}) {
@@ -133,11 +155,14 @@ void report_backend_note(const BackendResolution& resolution) {
 
 int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt, const AttentionConfig& attention,
                const BackendResolution& resolution) {
-    const GenerationConfig config = decoding_config(args);
+    const GenerationConfig config = draft_config(args, decoding_config(args));
+    // the drafter runs where the target does; declared before the session, which uses it
+    const std::unique_ptr<LoadedDrafter> drafter = LoadedDrafter::load(args, engine, config, resolution.cuda);
     std::unique_ptr<JsonlTraceWriter> trace;
     if (args.has("trace")) trace = std::make_unique<JsonlTraceWriter>(args.value("trace"));
     SessionOptions options = engine.session_options();
     options.record_timings = !args.flag("no-trace-timing");
+    if (drafter) options.drafter = &drafter->drafter();
     // only --json reports the KV pool and the attention's HBM bytes; without it the session
     // needs no sink of its own
     KvStatsRecorder kv(trace.get());
@@ -155,6 +180,7 @@ int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt
         j["backend"] = engine.backend().name();
         j["threads"] = thread_count();
         j["prompt"] = prompt;
+        if (result.speculative) j["speculative"] = speculative_json(*result.speculative);
         std::printf("%s\n", dump(j).c_str());
         return 0;
     }
@@ -167,6 +193,15 @@ int run_single(LoadedEngine& engine, const Args& args, const std::string& prompt
     std::fprintf(stderr, "prefill: %zu tokens, %.1f tok/s | decode: %d tokens, %.1f tok/s | stop: %s\n",
                  result.prompt_tokens.size(), result.prefill_tokens_per_s(), result.decode_tokens,
                  result.decode_tokens_per_s(), result.stop_reason.c_str());
+    if (result.speculative) {
+        const SpecSummaryEvent& s = *result.speculative;
+        std::fprintf(stderr,
+                     "speculative (%s, %s γ, mean %.2f): %d rounds, α %.3f (%d of %d verified drafts) | "
+                     "%.2f tokens per target pass, theory %.2f | target passes saved %d\n",
+                     s.drafter.c_str(), s.schedule.c_str(), s.mean_gamma, s.rounds, s.alpha, s.accepted,
+                     s.accepted + s.rejected, s.tokens_per_target_pass, s.expected_tokens_per_target_pass,
+                     s.target_passes_saved);
+    }
     return 0;
 }
 
@@ -252,6 +287,7 @@ int run_generate(int argc, char** argv) {
     std::set<std::string> options = decoding_option_names();
     options.insert(kv_option_names().begin(), kv_option_names().end());
     options.insert(attention_option_names().begin(), attention_option_names().end());
+    options.insert(draft_option_names().begin(), draft_option_names().end());
     options.insert({"model", "table", "prompt", "threads", "tokenizer", "trace", "compare", "backend"});
     std::set<std::string> flags = kv_flag_names();
     flags.insert({"json", "no-trace-timing"});
@@ -261,7 +297,11 @@ int run_generate(int argc, char** argv) {
     const std::string prompt = args.required("prompt");
     set_thread_count(args.integer("threads", 0, 0, 1024));
     // refuse bad parameters before loading anything
-    decoding_config(args);
+    const std::string drafter = drafter_option(args);
+    if (!drafter.empty() && !args.values("compare").empty())
+        throw InvalidArgument("--compare runs plain decoding side by side; it cannot be combined with a drafter (" +
+                              drafter + ")");
+    draft_config(args, decoding_config(args));
     refuse_model_options_for_table(args, args.has("table"));
     const KvConfig kv = kv_config(args);
     const AttentionConfig attention = attention_config(args);

@@ -67,6 +67,32 @@ private:
             QVERIFY2(err.contains(needle), qPrintable(err + "  [missing: " + needle + "]"));
     }
 
+    // The speculative summary of a run that generated `generated` tokens: every field, each
+    // consistent with the others.
+    void check_speculative(const QJsonObject& s, const QString& drafter, int generated) {
+        for (const char* key : {"drafter", "schedule", "rounds", "target_passes", "draft_passes", "drafted", "accepted",
+                                "rejected", "generated", "alpha", "mean_gamma", "tokens_per_target_pass",
+                                "expected_tokens_per_target_pass", "target_passes_saved", "draft_ms", "target_ms"})
+            QVERIFY2(s.contains(key), key);
+        QCOMPARE(s["drafter"].toString(), drafter);
+        const int rounds = s["rounds"].toInt(), accepted = s["accepted"].toInt(), rejected = s["rejected"].toInt();
+        const int target_passes = s["target_passes"].toInt();
+        QCOMPARE(s["generated"].toInt(), generated);
+        QVERIFY(rounds >= 1 && rounds <= generated);
+        QVERIFY(accepted >= 0 && accepted <= s["drafted"].toInt());
+        QVERIFY(rejected >= 0 && rejected <= rounds);
+        QVERIFY(target_passes <= rounds);
+        // every round adds the accepted drafts and one token of the target's (the last may be cut)
+        QVERIFY(generated <= accepted + rounds);
+        const double alpha = s["alpha"].toDouble();
+        QVERIFY(qAbs(alpha - (accepted + rejected > 0 ? double(accepted) / (accepted + rejected) : 0.0)) < 1e-9);
+        QVERIFY(qAbs(s["tokens_per_target_pass"].toDouble() - double(generated) / rounds) < 1e-9);
+        QVERIFY(s["expected_tokens_per_target_pass"].toDouble() >= 1.0);
+        QCOMPARE(s["target_passes_saved"].toInt(), std::max(0, generated - 1) - target_passes);
+        if (drafter == "ngram") QCOMPARE(s["draft_passes"].toInt(), 0);
+        else QVERIFY(s["draft_passes"].toInt() >= s["drafted"].toInt());
+    }
+
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
@@ -492,6 +518,123 @@ private slots:
         expect_refusal({"generate", "--prompt", "Once upon a time", "--backend", "foo"}, {"--backend", "'foo'"});
         expect_refusal({"generate", "--table", DECODELAB_SOURCE_DIR "/assets/tables/textbook-beam.json", "--prompt", "<s>", "--backend", "cuda"},
                        {"--backend cuda", "--table"});
+    }
+
+    // Speculative sampling decodes greedily what plain greedy decodes, token for token: the
+    // target verifies every draft token and its argmax stands wherever they disagree.
+    void speculativeGreedyMatchesPlainGreedy() {
+        for (const QString& prompt : {QString("Once upon a time"), QString("Tom and his dog went to the park"),
+                                      QString("The little girl was sad because")}) {
+            const QStringList run = {"generate", "--prompt", prompt, "--max-new-tokens", "40", "--json"};
+            const CliResult plain = run_cli(run);
+            QVERIFY2(plain.exit_code == 0, qPrintable(plain.err));
+            const QJsonArray tokens = parse_object(plain.out)["tokens"].toArray();
+            QCOMPARE(tokens.size(), 40);
+            for (const QStringList& drafter :
+                 {QStringList{"--draft-model", "embedded:stories-draft"},
+                  QStringList{"--draft-model", "embedded:stories-draft", "--draft-schedule", "heuristic"},
+                  QStringList{"--draft", "ngram"}, QStringList{"--draft", "ngram", "--max-matching-ngram-size", "1"}}) {
+                const CliResult r = run_cli(run + drafter);
+                QVERIFY2(r.exit_code == 0, qPrintable(drafter.join(' ') + ": " + r.err));
+                const QJsonObject j = parse_object(r.out);
+                QVERIFY2(j["tokens"] == tokens, qPrintable(prompt + " " + drafter.join(' ')));
+                check_speculative(j["speculative"].toObject(), drafter[0] == "--draft" ? "ngram" : "model",
+                                  int(tokens.size()));
+            }
+        }
+    }
+
+    void speculativeSummaryIsPrintedAndTimedOnRequest() {
+        const QStringList run = {"generate", "--prompt", "Once upon a time", "--max-new-tokens", "12", "--draft-model",
+                                 "embedded:stories-draft", "--num-draft-tokens", "3"};
+        const CliResult text = run_cli(run);
+        QVERIFY2(text.exit_code == 0, qPrintable(text.err));
+        QVERIFY(text.out.startsWith("Once upon a time"));
+        QVERIFY2(text.err.contains("speculative (model, constant") && text.err.contains("rounds") &&
+                     text.err.contains("tokens per target pass") && text.err.contains("target passes saved"),
+                 qPrintable(text.err));
+
+        const CliResult timed = run_cli(run + QStringList{"--json"});
+        const CliResult untimed = run_cli(run + QStringList{"--json", "--no-trace-timing"});
+        QVERIFY2(timed.exit_code == 0 && untimed.exit_code == 0, qPrintable(timed.err + untimed.err));
+        const QJsonObject t = parse_object(timed.out)["speculative"].toObject();
+        const QJsonObject u = parse_object(untimed.out)["speculative"].toObject();
+        QVERIFY(t["draft_ms"].isDouble() && t["target_ms"].isDouble());
+        QVERIFY(u["draft_ms"].isNull() && u["target_ms"].isNull());
+        // γ 3 in every round but the last ones, cut short by the token budget
+        QVERIFY(t["mean_gamma"].toDouble() <= 3.0);
+        check_speculative(t, "model", 12);
+        // a plain run has no speculative object
+        const CliResult plain =
+            run_cli({"generate", "--prompt", "Once upon a time", "--max-new-tokens", "4", "--json"});
+        QVERIFY(!parse_object(plain.out).contains("speculative"));
+    }
+
+    void draftTableMatchesPlainGreedyOnATable() {
+        const QString table = DECODELAB_SOURCE_DIR "/assets/tables/textbook-beam.json";
+        const QStringList run = {"generate", "--table", table, "--prompt", "<s>", "--max-new-tokens", "4", "--json"};
+        const CliResult plain = run_cli(run);
+        const CliResult drafted = run_cli(run + QStringList{"--draft-table", table});
+        QVERIFY2(plain.exit_code == 0 && drafted.exit_code == 0, qPrintable(plain.err + drafted.err));
+        const QJsonObject j = parse_object(drafted.out);
+        QCOMPARE(j["tokens"], parse_object(plain.out)["tokens"]);
+        // the draft is the target: every draft token is accepted
+        const QJsonObject s = j["speculative"].toObject();
+        check_speculative(s, "table", int(j["tokens"].toArray().size()));
+        QCOMPARE(s["alpha"].toDouble(), 1.0);
+    }
+
+    void badSpeculativeOptionsAreRefused() {
+        const QString table = DECODELAB_SOURCE_DIR "/assets/tables/textbook-beam.json";
+        const QStringList run = {"generate", "--prompt", "Once upon a time", "--max-new-tokens", "8"};
+        const QStringList draft = {"--draft-model", "embedded:stories-draft"};
+        expect_refusal(run + QStringList{"--draft-table", table}, {"--draft-table", "--table"});
+        expect_refusal({"generate", "--table", table, "--prompt", "<s>", "--max-new-tokens", "4", "--draft-model",
+                        "embedded:stories-draft"},
+                       {"--draft-model", "--draft-table"});
+        expect_refusal(run + draft + QStringList{"--draft", "ngram"}, {"--draft-model", "--draft", "one drafter"});
+        expect_refusal(run + QStringList{"--draft", "bigram"}, {"--draft", "'bigram'"});
+        expect_refusal(run + draft + QStringList{"--num-draft-tokens", "0"}, {"--num-draft-tokens", "0"});
+        expect_refusal(run + draft + QStringList{"--num-draft-tokens", "65"}, {"--num-draft-tokens", "65", "64"});
+        expect_refusal(run + draft + QStringList{"--draft-schedule", "bogus"}, {"--draft-schedule", "'bogus'"});
+        expect_refusal(run + QStringList{"--draft-model", qfile("no-such-draft.gguf")},
+                       {"--draft-model", qfile("no-such-draft.gguf")});
+        expect_refusal(run + QStringList{"--draft-model", "embedded:nope"}, {"--draft-model", "'nope'"});
+        expect_refusal(run + draft + QStringList{"--strategy", "beam"}, {"speculative", "beam"});
+        expect_refusal(run + QStringList{"--draft", "ngram", "--strategy", "contrastive"},
+                       {"speculative", "contrastive"});
+        // a drafter's parameters mean nothing without one; the n-gram size only to prompt lookup
+        expect_refusal(run + QStringList{"--num-draft-tokens", "3"}, {"--num-draft-tokens", "--draft-model"});
+        expect_refusal(run + QStringList{"--draft-schedule", "heuristic"}, {"--draft-schedule", "--draft-model"});
+        expect_refusal(run + draft + QStringList{"--max-matching-ngram-size", "3"},
+                       {"--max-matching-ngram-size", "--draft ngram"});
+        expect_refusal(run + QStringList{"--draft", "ngram", "--compare", "strategy=greedy"}, {"--compare", "drafter"});
+    }
+
+    void draftWithAnotherVocabularyIsRefused() {
+        // a neural draft: another size, or the same size with one piece changed
+        expect_refusal({"generate", "--model", qfile("model.gguf"), "--prompt", "ab", "--max-new-tokens", "4",
+                        "--draft-model", "embedded:stories-draft"},
+                       {"--draft-model", "2048 tokens", "320"});
+        Model other = m_model;
+        other.vocab->tokens[300] = "zz";
+        write_model_gguf(other, file("other-vocab.gguf"));
+        expect_refusal({"generate", "--model", qfile("model.gguf"), "--prompt", "ab", "--max-new-tokens", "4",
+                        "--draft-model", qfile("other-vocab.gguf")},
+                       {"--draft-model", "token 300", "'zz'", "'<unused300>'"});
+
+        // a draft table: another size, or the same size with one symbol renamed
+        const QString table = DECODELAB_SOURCE_DIR "/assets/tables/textbook-beam.json";
+        const auto write_table = [&](const char* name, const QByteArray& symbols) {
+            write_all(file(name), R"({"format": "decodelab-table", "version": 1, "symbols": )" + symbols +
+                                      R"(, "context_length": 16, "next": {"": {"A": 1.0}}})");
+        };
+        write_table("renamed.json", R"(["A", "B", "C", "D", "F", "<s>", "<eos>"])");
+        write_table("smaller.json", R"(["A", "B", "<s>", "<eos>"])");
+        const QStringList run = {"generate", "--table", table, "--prompt", "<s>", "--max-new-tokens", "4"};
+        expect_refusal(run + QStringList{"--draft-table", qfile("renamed.json")},
+                       {"--draft-table", "symbol 4", "'F'", "'E'"});
+        expect_refusal(run + QStringList{"--draft-table", qfile("smaller.json")}, {"--draft-table", "4 symbols", "7"});
     }
 
     void badIoModelOptionsAreRefused() {
