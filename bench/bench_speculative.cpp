@@ -182,7 +182,8 @@ int main(int argc, char** argv) {
                 const double speedup = median(plain.decode_seconds) / median(s.decode_seconds);
                 std::printf("| %s | %d | %.2f | %.3f | %.2f | %.2f | %.3f | %.2f | %.2f× | %.2f× | %.2f× | %s |\n",
                             drafters[d].c_str(), gamma, proposed, s.summary.alpha, s.summary.tokens_per_target_pass,
-                            yield, c, v, speedup, modeled, modeled_v, s.same_tokens ? "yes" : "no");
+                            yield, c, v, speedup, modeled, modeled_v,
+                            o.strategy != StrategyKind::Greedy ? "n/a (sampled)" : s.same_tokens ? "yes" : "no");
             }
         }
         return 0;

@@ -413,8 +413,9 @@ bool Session::speculative_step() {
         finish("kv_exhausted", round.kv_shortage);
         return false;
     }
+    // tokens per second count what the run gained, not the drafts the target computed and rejected
     m_result.decode_passes += round.target_passes;
-    m_result.decode_tokens += round.target_tokens;
+    m_result.decode_tokens += static_cast<int>(round.tokens.size());
 
     // the round's record, then the step as every view reads it: the tokens appended in order
     if (!m_options.record_timings) round.event.draft_ms = round.event.verify_ms = std::nullopt;

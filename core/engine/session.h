@@ -39,7 +39,7 @@ struct GenerationResult {
     double prefill_seconds = 0.0;
     double decode_seconds = 0.0;
     int decode_passes = 0;                    // forward passes after the prefill
-    int decode_tokens = 0;                    // token positions computed by those passes
+    int decode_tokens = 0;                    // token positions computed by those passes (speculative: tokens added)
     std::optional<SpecSummaryEvent> speculative;  // speculative sampling's tallies (α, tokens per pass)
 
     double prefill_tokens_per_s() const;

@@ -68,7 +68,9 @@ struct SpecSummaryEvent {
     double mean_gamma = 0.0;         // draft tokens asked for per round
     double tokens_per_target_pass = 0.0;           // generated / rounds (a round is one target call)
     double expected_tokens_per_target_pass = 0.0;  // mean over rounds of (1 − α^{γ+1}) / (1 − α)
-    int target_passes_saved = 0;     // (generated − 1) − target_passes: a plain decode's passes minus these
+    // (generated − 1) − target_passes: a plain decode's passes minus these; negative when
+    // rejections made the run cost more passes than plain decoding
+    int target_passes_saved = 0;
     std::optional<double> draft_ms, target_ms;
 };
 
