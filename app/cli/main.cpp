@@ -69,6 +69,10 @@ constexpr const char* kUsage =
     "      (doubling), each head dimension d and SRAM budget M: counted, against the closed\n"
     "      forms (Nd + N^2)e and N^2 d^2 e / M, with the preset's roofline time (a model, not\n"
     "      a timing); --csv: one header row, one row per point\n"
+    "  lesson SCENARIO [--run N] [--trace-dir DIR] [--json] [--language zh_CN|en] [--check]\n"
+    "      runs a tutorial's scenario (tutorials/NN-name/scenario.json): each run exactly as\n"
+    "      generate with the run's options; --trace-dir writes DIR/run-N.jsonl; --check only\n"
+    "      validates the file\n"
     "  render --trace FILE --view VIEW --out FILE.png|svg|pdf|csv [--step N] [--size WxH]\n"
     "         [--lang en|zh_CN] [--theme light|dark]\n"
     "      draws one of the desktop app's views at step N of a trace (default: the last step)\n"
@@ -88,6 +92,7 @@ int main(int argc, char** argv) {
         if (command == "inspect") return dlab::cli::run_inspect(argc, argv);
         if (command == "generate") return dlab::cli::run_generate(argc, argv);
         if (command == "io-model") return dlab::cli::run_io_model(argc, argv);
+        if (command == "lesson") return dlab::cli::run_lesson(argc, argv);
 #ifdef DECODELAB_HAVE_UI
         if (command == "render") return dlab::cli::run_render(argc, argv);
 #else
