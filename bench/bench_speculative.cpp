@@ -17,6 +17,7 @@
 //
 //   decodelab-bench-speculative [--target MODEL] [--draft MODEL] [--prompt TEXT]
 //       [--new-tokens N] [--gammas 2,4,8] [--repeats N] [--threads N] [--strategy greedy|sample]
+//       [--backend cpu|cuda]   (cuda: target and draft both on device 0, in builds with CUDA)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -24,6 +25,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <memory>
 
 #include "common/error.h"
 #include "embedded_models.h"
@@ -33,6 +36,10 @@
 #include "engine/session.h"
 #include "engine/threads.h"
 #include "tokenizer/tokenizer.h"
+#ifdef DECODELAB_HAVE_CUDA
+#include "cuda_backend.h"
+#include "device_info.h"
+#endif
 
 using namespace dlab;
 
@@ -47,6 +54,7 @@ struct Options {
     int repeats = 3;
     int threads = 0;
     StrategyKind strategy = StrategyKind::Greedy;
+    std::string backend = "cpu";
 };
 
 std::vector<int> parse_list(const std::string& text) {
@@ -72,10 +80,22 @@ Options parse(int argc, char** argv) {
         else if (arg == "--repeats") o.repeats = std::stoi(next());
         else if (arg == "--threads") o.threads = std::stoi(next());
         else if (arg == "--strategy") o.strategy = parse_strategy(next());
+        else if (arg == "--backend") o.backend = next();
         else throw InvalidArgument("unknown option " + arg);
     }
     if (o.new_tokens < 2 || o.repeats < 1) throw InvalidArgument("--new-tokens must be ≥ 2 and --repeats ≥ 1");
+    if (o.backend != "cpu" && o.backend != "cuda") throw InvalidArgument("--backend: cpu or cuda");
     return o;
+}
+
+// A backend of `model` on the chosen device: the CPU, or CUDA device 0 (F32, contiguous).
+std::unique_ptr<Backend> make_backend(const Model& model, const std::string& kind) {
+    if (kind == "cpu") return std::make_unique<CpuBackend>(model.config, model.weights);
+#ifdef DECODELAB_HAVE_CUDA
+    return std::make_unique<CudaBackend>(model.config, model.weights, KvConfig{});
+#else
+    throw UnsupportedError("--backend cuda: this build has no CUDA backend");
+#endif
 }
 
 double median(std::vector<double> values) {
@@ -103,6 +123,12 @@ int main(int argc, char** argv) {
     try {
         const Options o = parse(argc, argv);
         set_thread_count(o.threads);
+#ifdef DECODELAB_HAVE_CUDA
+        if (o.backend == "cuda" && cuda_device_count() == 0) {
+            std::fprintf(stderr, "decodelab-bench-speculative: no CUDA device\n");
+            return 77;  // skipped, as decodelab-bench-gpu reports it
+        }
+#endif
         const Model target_model = load_model_or_embedded(o.target);
         const Model draft_model = load_model_or_embedded(o.draft);
         if (!target_model.vocab) throw InvalidArgument(o.target + ": the model has no tokenizer");
@@ -118,8 +144,10 @@ int main(int argc, char** argv) {
         std::vector<std::vector<Speculative>> spec(drafters.size(), std::vector<Speculative>(o.gammas.size()));
         // repeats outermost, so that a slow spell of a shared machine hits every configuration alike
         for (int r = 0; r < o.repeats; ++r) {
-            CpuBackend target(target_model.config, target_model.weights);
-            CpuBackend draft(draft_model.config, draft_model.weights);
+            const std::unique_ptr<Backend> target_backend = make_backend(target_model, o.backend);
+            const std::unique_ptr<Backend> draft_backend = make_backend(draft_model, o.backend);
+            Backend& target = *target_backend;
+            Backend& draft = *draft_backend;
 
             // plain decoding of the target, and of the draft model (its cost per pass)
             for (auto [backend, record] : {std::pair{&target, &plain}, std::pair{&draft, &draft_plain}}) {
@@ -153,10 +181,10 @@ int main(int argc, char** argv) {
 
         // the table: measured against modeled
         const double target_pass = median(plain.pass_seconds);
-        std::printf("target %s, draft %s, prompt \"%s\", %d new tokens (EOS ignored), %s, %d threads; times:"
-                    " median of %d runs\n",
+        std::printf("target %s, draft %s, prompt \"%s\", %d new tokens (EOS ignored), %s, backend %s, %d CPU"
+                    " threads; times: median of %d runs\n",
                     o.target.c_str(), o.draft.c_str(), o.prompt.c_str(), o.new_tokens, strategy_name(o.strategy),
-                    thread_count(), o.repeats);
+                    o.backend.c_str(), thread_count(), o.repeats);
         std::printf("plain decoding: target %.0f tok/s (%.3f ms per pass), draft model %.0f tok/s (%.3f ms per pass)\n\n",
                     (o.new_tokens - 1) / median(plain.decode_seconds), target_pass * 1e3,
                     (o.new_tokens - 1) / median(draft_plain.decode_seconds), median(draft_plain.pass_seconds) * 1e3);

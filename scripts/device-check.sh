@@ -2,7 +2,8 @@
 # The GPU check, run ON a CUDA machine from the repository root, in at most 8 minutes:
 # device facts, every GPU test (QtTest executables), the same tests under compute-sanitizer
 # memcheck, the GPU benchmark (CUDA against CPU decode on the embedded model, device copy
-# bandwidth) and a short CPU forward benchmark for reference; it ends with a summary table,
+# bandwidth), speculative sampling with target and draft on the device, and a short CPU
+# forward benchmark for reference; it ends with a summary table,
 # printed last and saved to $OUT/summary.md.
 #
 # The executables come prebuilt in .device/bundle.tar.xz (scripts/prepare-device.sh, run
@@ -193,6 +194,26 @@ else
   bench_gpu_status="missing from .device"
 fi
 
+# ---------------------------------------------------------------------------- speculative sampling
+section "speculative sampling benchmark"
+bench_spec_status="not run"
+if [[ -x $dev/bin/decodelab-bench-speculative ]]; then
+  t=$(allow 60)
+  if ((t == 0)); then
+    bench_spec_status="not run (out of time)"
+  else
+    timeout -k 5 "$t" "$dev/bin/decodelab-bench-speculative" --backend cuda --repeats 3 2>&1 | tee "$OUT/bench-speculative.log"
+    rc=${PIPESTATUS[0]}
+    case $rc in
+      0) bench_spec_status="measured" ;;
+      77) bench_spec_status="skipped (no device)" ;;
+      *) bench_spec_status="**FAILED** ($(status_word "$rc"))"; problems+=("decodelab-bench-speculative: $(status_word "$rc")") ;;
+    esac
+  fi
+else
+  bench_spec_status="missing from .device"
+fi
+
 # ---------------------------------------------------------------------------- memcheck
 for name in $DLAB_TESTS; do
   section "compute-sanitizer memcheck $name"
@@ -279,6 +300,12 @@ fi
     sed -n '/^device 0:/,$p' "$OUT/bench-gpu.log"
   fi
   echo
+  echo "## Speculative sampling on the device: $bench_spec_status"
+  if [[ -f $OUT/bench-speculative.log ]]; then
+    echo
+    grep -E '^(plain|\|)' "$OUT/bench-speculative.log"
+    echo
+  fi
   echo "## CPU forward, stories15M shape (reference): $bench_cpu_status"
   if [[ -f $OUT/bench-forward.log ]]; then
     echo

@@ -45,7 +45,7 @@ tests=()
 for source in tests/gpu/test_*.cpp; do
   [[ -e $source ]] && tests+=("$(basename "$source" .cpp)")
 done
-benches=(decodelab-bench-gpu decodelab-bench-forward)
+benches=(decodelab-bench-gpu decodelab-bench-forward decodelab-bench-speculative)
 # a GPU test that runs the CLI (tests/testing/cli_runner) needs it at the path compiled in
 need_cli=0
 if grep -qs 'cli_runner\|run_cli' tests/gpu/*.cpp; then need_cli=1; fi
