@@ -12,7 +12,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // One process, a thread per kind of event so Perfetto draws them as separate tracks.
-enum Track { kPhases = 1, kSteps = 2, kKvCache = 3, kTiles = 4 };
+enum Track { kPhases = 1, kSteps = 2, kKvCache = 3, kTiles = 4, kSpeculative = 5 };
 
 Json base(const char* name, const char* phase, const Event& event, Track track) {
     return Json{{"name", name}, {"ph", phase}, {"ts", event.seq}, {"pid", 1}, {"tid", static_cast<int>(track)}};
@@ -38,7 +38,8 @@ std::string chrome_trace_json(const std::vector<Event>& events) {
     Json trace_events = Json::array({Json{{"name", "process_name"}, {"ph", "M"}, {"pid", 1},
                                           {"args", {{"name", "DecodeLab"}}}},
                                      track_name(kPhases, "phases"), track_name(kSteps, "decode steps"),
-                                     track_name(kKvCache, "KV cache"), track_name(kTiles, "attention tiles")});
+                                     track_name(kKvCache, "KV cache"), track_name(kTiles, "attention tiles"),
+                                     track_name(kSpeculative, "speculative rounds")});
     for (const Event& event : events) {
         if (const auto* run = std::get_if<RunEvent>(&event.body)) {
             Json e = base("run", "i", event, kPhases);
@@ -77,6 +78,36 @@ std::string chrome_trace_json(const std::vector<Event>& events) {
                          {"q_block", tile->q_block},      {"kv_block", tile->kv_block},
                          {"hbm_read_bytes", tile->hbm_read_bytes}, {"hbm_write_bytes", tile->hbm_write_bytes},
                          {"sram_bytes", tile->sram_bytes}, {"flops", tile->flops}};
+            trace_events.push_back(e);
+        } else if (const auto* round = std::get_if<SpecRoundEvent>(&event.body)) {
+            // the measured times go in args: the time axis counts events, not milliseconds
+            Json e = base(("round " + std::to_string(round->round)).c_str(), "i", event, kSpeculative);
+            e["s"] = "t";
+            e["args"] = {{"drafter", round->drafter},
+                         {"gamma", round->gamma},
+                         {"drafted", round->drafts.size()},
+                         {"accepted", round->accepted},
+                         {"token_kind", round->token_kind},
+                         {"emitted", round->emitted},
+                         {"target_dropped", round->target_dropped},
+                         {"draft_dropped", round->draft_dropped}};
+            if (round->draft_ms) e["args"]["draft_ms"] = *round->draft_ms;
+            if (round->verify_ms) e["args"]["verify_ms"] = *round->verify_ms;
+            trace_events.push_back(e);
+            // drafted against accepted, round by round, as a chart
+            Json counter = base("draft tokens", "C", event, kSpeculative);
+            counter["args"] = {{"drafted", round->drafts.size()}, {"accepted", round->accepted}};
+            trace_events.push_back(counter);
+        } else if (const auto* summary = std::get_if<SpecSummaryEvent>(&event.body)) {
+            Json e = base("speculative summary", "i", event, kSpeculative);
+            e["s"] = "p";
+            e["args"] = {{"rounds", summary->rounds},
+                         {"alpha", summary->alpha},
+                         {"tokens_per_target_pass", summary->tokens_per_target_pass},
+                         {"expected_tokens_per_target_pass", summary->expected_tokens_per_target_pass},
+                         {"target_passes_saved", summary->target_passes_saved}};
+            if (summary->draft_ms) e["args"]["draft_ms"] = *summary->draft_ms;
+            if (summary->target_ms) e["args"]["target_ms"] = *summary->target_ms;
             trace_events.push_back(e);
         }
     }

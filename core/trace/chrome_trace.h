@@ -1,8 +1,9 @@
 // A trace as Chrome trace-event JSON, which Perfetto and chrome://tracing open: the phases
-// as spans, each decode step as an instant with its sequences, every KV cache operation
-// and attention tile on tracks of their own, and the KV pool as counters. Time is logical:
-// one microsecond per event (the trace records durations only for whole phases), so the
-// picture shows order and counts, not speed.
+// as spans, each decode step as an instant with its sequences, every KV cache operation,
+// attention tile and speculative round on tracks of their own, and the KV pool and the
+// rounds' drafted and accepted tokens as counters. Time is logical: one microsecond per
+// event (measured durations, where recorded, are arguments), so the picture shows order
+// and counts, not speed.
 #pragma once
 
 #include <string>

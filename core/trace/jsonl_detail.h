@@ -1,7 +1,8 @@
-// Internals of the JSON Lines trace shared by its source files: jsonl.cpp (lines, files,
-// the run, phase and step events), jsonl_kv.cpp (the KV cache events) and jsonl_tile.cpp
-// (the attention tile events). Not part of the library's interface: include trace/jsonl.h
-// instead.
+// Internals of the JSON Lines trace shared by its source files: jsonl_values.cpp (the
+// encoders and the checked reader of single values), jsonl.cpp (lines, files, the run,
+// phase and step events), jsonl_kv.cpp (the KV cache events), jsonl_tile.cpp (the
+// attention tile events) and jsonl_spec.cpp (the speculative sampling events). Not part of
+// the library's interface: include trace/jsonl.h instead.
 #pragma once
 
 #include <algorithm>
@@ -23,7 +24,10 @@ namespace dlab::jsonl {
 // ordered_json: keys stay in the order they are put, which the format fixes.
 using Json = nlohmann::ordered_json;
 
-// ---- writing (jsonl.cpp) ----
+// ---- writing (jsonl_values.cpp) ----
+
+// Whether `text` is well-formed UTF-8 (Unicode table 3-7).
+bool is_utf8(std::string_view text);
 
 // A double, with NaN and infinities as the strings "nan", "inf", "-inf".
 Json double_value(double value);
@@ -32,7 +36,10 @@ Json float_value(float value);
 // UTF-8 as a plain string, anything else as {"text": shown, "hex": exact bytes}.
 Json text_value(const std::string& text);
 
-// ---- reading (jsonl.cpp) ----
+// ---- reading (jsonl_values.cpp) ----
+
+// "SOURCE:LINE: ", how every FormatError of a line begins.
+std::string line_prefix(const std::string& source, int line_number);
 
 // Where a value sits in the line ("candidates[3][4]"); formatted only for an error.
 struct Where {
@@ -122,12 +129,20 @@ void expect_name(const ValueReader& reader, const Value& v, const std::string& t
     reader.fail(v.where, "unknown \"" + text + "\" (expected " + expected + ")");
 }
 
-// What a reader's error calls the family of an event type that came in version 2;
-// null for version 1's run, phase and step events.
-inline const char* version_2_family(const Event& event) {
+// The format version that introduced an event's type, and what a reader's error calls its
+// family; version 1 and null for the run, phase and step events.
+struct Introduced {
+    int version = 1;
+    const char* family = nullptr;
+};
+inline Introduced introduced_in(const Event& event) {
     if (std::holds_alternative<KvEvent>(event.body) || std::holds_alternative<KvStatsEvent>(event.body))
-        return "KV cache events";
-    return std::holds_alternative<TileEvent>(event.body) ? "tile events" : nullptr;
+        return {2, "KV cache events"};
+    if (std::holds_alternative<TileEvent>(event.body)) return {2, "tile events"};
+    if (std::holds_alternative<SpecRoundEvent>(event.body) ||
+        std::holds_alternative<SpecSummaryEvent>(event.body))
+        return {3, "speculative sampling events"};
+    return {};
 }
 
 // ---- the KV cache events (jsonl_kv.cpp) ----
@@ -144,5 +159,12 @@ KvStatsEvent read_kv_stats(const ValueReader& reader, const Value& line);
 
 void put_tile(Json& line, const TileEvent& tile);
 TileEvent read_tile(const ValueReader& reader, const Value& line);
+
+// ---- the speculative sampling events (jsonl_spec.cpp) ----
+
+void put_spec_round(Json& line, const SpecRoundEvent& round);
+void put_spec_summary(Json& line, const SpecSummaryEvent& summary);
+SpecRoundEvent read_spec_round(const ValueReader& reader, const Value& line);
+SpecSummaryEvent read_spec_summary(const ValueReader& reader, const Value& line);
 
 }  // namespace dlab::jsonl

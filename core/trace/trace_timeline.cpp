@@ -20,6 +20,8 @@ void TraceTimeline::append(const Event& event) {
     m_by_step[event.step].push_back(m_events.size());
     m_events.push_back(event);
     m_last_step = std::max(m_last_step, event.step);
+    m_speculative = m_speculative || std::holds_alternative<SpecRoundEvent>(event.body) ||
+                    std::holds_alternative<SpecSummaryEvent>(event.body);
 }
 
 const RunEvent* TraceTimeline::run() const {
@@ -73,6 +75,19 @@ std::vector<const TileEvent*> TraceTimeline::tiles_at(int step) const {
     for (const Event* event : events_at(step))
         if (const auto* tile = std::get_if<TileEvent>(&event->body)) tiles.push_back(tile);
     return tiles;
+}
+
+const SpecRoundEvent* TraceTimeline::spec_round_at(int step) const {
+    for (const Event* event : events_at(step))
+        if (const auto* round = std::get_if<SpecRoundEvent>(&event->body)) return round;
+    return nullptr;
+}
+
+const SpecSummaryEvent* TraceTimeline::spec_summary() const {
+    // written once, just before the decode end: near the back
+    for (auto it = m_events.rbegin(); it != m_events.rend(); ++it)
+        if (const auto* summary = std::get_if<SpecSummaryEvent>(&it->body)) return summary;
+    return nullptr;
 }
 
 namespace {

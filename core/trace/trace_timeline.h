@@ -1,8 +1,8 @@
 // A trace folded into what each step shows: the step's record, the KV cache's block tables
-// and pool after it, the attention tiles it ran. Built once from a file or grown event by
-// event during a live run; the views and `decodelab-cli render` read snapshots from it and
-// never see engine state. Also the debugging questions asked of a trace: where two traces
-// first diverge, and whether a pause-on condition holds at a step.
+// and pool after it, the attention tiles it ran, its speculative round. Built once from a
+// file or grown event by event during a live run; the views and `decodelab-cli render` read
+// snapshots from it and never see engine state. Also the debugging questions asked of a
+// trace: where two traces first diverge, and whether a pause-on condition holds at a step.
 #pragma once
 
 #include <map>
@@ -47,10 +47,17 @@ public:
     // The attention tile events recorded during `step` (prefill passes), in order.
     std::vector<const TileEvent*> tiles_at(int step) const;
 
+    // Speculative sampling: whether the trace has its events, the round a decode step ran
+    // (nullptr when the step has none) and the run's summary (nullptr until it is written).
+    bool speculative() const { return m_speculative; }
+    const SpecRoundEvent* spec_round_at(int step) const;
+    const SpecSummaryEvent* spec_summary() const;
+
 private:
     std::vector<Event> m_events;
     std::vector<std::vector<size_t>> m_by_step;  // [step] → indices into m_events
     int m_last_step = 0;
+    bool m_speculative = false;  // a spec_round or spec_summary event was appended
 };
 
 // Where two runs part ways: the first decode step whose chosen sequences differ, with what
