@@ -453,7 +453,7 @@ private slots:
         run.parameters = {{"max-new-tokens", "8"}}, run.seed = 42;
         QCOMPARE(
             event_to_json_line(make_event(0, 0, run)),
-            std::string(R"({"type":"run","seq":0,"step":0,"format_version":2,"model":"m.gguf",)"
+            std::string(R"({"type":"run","seq":0,"step":0,"format_version":3,"model":"m.gguf",)"
                         R"("model_kind":"llama","model_facts":{"dim":"64"},"backend":"cpu","prompt":"Hi",)"
                         R"("prompt_tokens":[1,9],"prompt_pieces":["","Hi"],"strategy":"greedy",)"
                         R"("parameters":{"max-new-tokens":"8"},"chain":[],"seed":42})"));
@@ -629,10 +629,10 @@ private slots:
         expect_format_error("second_run", join_lines({l1, l2, replaced(l1, R"("seq":0)", R"("seq":5)")}), 3,
                             "a second run event");
         expect_format_error("newer",
-                            join_lines({replaced(l1, R"("format_version":2)", R"("format_version":3)")}), 1,
-                            "format_version: 3 is newer than this reader supports (2)");
+                            join_lines({replaced(l1, R"("format_version":3)", R"("format_version":4)")}), 1,
+                            "format_version: 4 is newer than this reader supports (3)");
         expect_format_error("version_0",
-                            join_lines({replaced(l1, R"("format_version":2)", R"("format_version":0)")}), 1,
+                            join_lines({replaced(l1, R"("format_version":3)", R"("format_version":0)")}), 1,
                             "format_version: 0 is not a version");
         expect_format_error("seq_repeats", join_lines({l1, l2, replaced(l3, R"("seq":2)", R"("seq":1)")}), 3,
                             "seq 1 does not increase (previous 1)");

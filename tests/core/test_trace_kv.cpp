@@ -205,7 +205,7 @@ private slots:
     void eventTypes() {
         QCOMPARE(std::string(event_type(make_event(0, 0, KvEvent{}))), std::string("kv"));
         QCOMPARE(std::string(event_type(make_event(0, 0, KvStatsEvent{}))), std::string("kv_stats"));
-        QCOMPARE(RunEvent{}.format_version, 2);
+        QCOMPARE(RunEvent{}.format_version, 3);
     }
 
     void roundTripsThroughAFileAndAsLines() {
@@ -408,8 +408,8 @@ private slots:
                             "a \"kv\" event in a version 1 trace (KV cache events came in version 2)");
         expect_format_error("v1_with_kv_stats", {run_line(1), stats}, 2,
                             "a \"kv_stats\" event in a version 1 trace");
-        expect_format_error("v3", {run_line(3), phase}, 1,
-                            "format_version: 3 is newer than this reader supports (2)");
+        expect_format_error("v4", {run_line(4), phase}, 1,
+                            "format_version: 4 is newer than this reader supports (3)");
     }
 };
 

@@ -278,7 +278,7 @@ private slots:
 
     void eventType() {
         QCOMPARE(std::string(event_type(make_event(0, 0, TileEvent{}))), std::string("tile"));
-        QCOMPARE(kTraceFormatVersion, 2);
+        QCOMPARE(kTraceFormatVersion, 3);
     }
 
     void roundTripsThroughAFileAndAsLines() { expect_round_trip("tiles", tile_trace()); }
