@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "args.h"
+#include "options/args.h"
 #include "attention/attention_config.h"
 #include "engine/backend_choice.h"
 #include "kv/kv_config.h"

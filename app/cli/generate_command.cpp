@@ -5,19 +5,20 @@
 #include <set>
 #include <string>
 
-#include "args.h"
 #include "attention/device_preset.h"
-#include "attention_options.h"
 #include "backend_options.h"
 #include "commands.h"
 #include "common/error.h"
-#include "decoding_options.h"
-#include "draft_options.h"
+#include "draft_loader.h"
 #include "embedded_models.h"
 #include "engine/threads.h"
 #include "engine_setup.h"
-#include "kv_options.h"
 #include "kv_stats_recorder.h"
+#include "options/args.h"
+#include "options/attention_options.h"
+#include "options/decoding_options.h"
+#include "options/draft_options.h"
+#include "options/kv_options.h"
 #include "tile_stats_recorder.h"
 #include "trace/jsonl.h"
 

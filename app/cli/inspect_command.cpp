@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "args.h"
 #include "commands.h"
 #include "common/error.h"
 #include "embedded_models.h"
 #include "model/model.h"
+#include "options/args.h"
 
 namespace dlab::cli {
 

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "args.h"
 #include "attention/device_preset.h"
 #include "attention/io_model.h"
-#include "attention_options.h"
 #include "commands.h"
 #include "common/error.h"
+#include "options/args.h"
+#include "options/attention_options.h"
 
 namespace dlab::cli {
 

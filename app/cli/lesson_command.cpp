@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "args.h"
 #include "commands.h"
 #include "common/error.h"
+#include "options/args.h"
 #include "scenario/scenario.h"
 
 namespace dlab::cli {

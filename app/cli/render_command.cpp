@@ -15,11 +15,11 @@
 #include <memory>
 #include <string>
 
-#include "args.h"
 #include "commands.h"
 #include "common/error.h"
 #include "events_view.h"
 #include "language.h"
+#include "options/args.h"
 #include "presentation.h"
 #include "trace/jsonl.h"
 #include "trace/trace_timeline.h"

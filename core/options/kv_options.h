@@ -4,10 +4,10 @@
 #include <set>
 #include <string>
 
-#include "args.h"
+#include "options/args.h"
 #include "kv/kv_config.h"
 
-namespace dlab::cli {
+namespace dlab {
 
 // --kv, --block-size, --num-blocks, --window, --sink-tokens, --max-seq-len.
 const std::set<std::string>& kv_option_names();
@@ -22,4 +22,4 @@ std::string first_kv_option(const Args& args);
 // `base` with every KV option present in `args` applied, validated.
 KvConfig kv_config(const Args& args, KvConfig base = {});
 
-}  // namespace dlab::cli
+}  // namespace dlab

@@ -6,11 +6,11 @@
 #include <set>
 #include <string>
 
-#include "args.h"
+#include "options/args.h"
 #include "attention/attention_config.h"
 #include "kv/kv_config.h"
 
-namespace dlab::cli {
+namespace dlab {
 
 // --attention, --sram-bytes, --device-preset, --tile-rows, --tile-cols, --tile-layer,
 // --tile-head, --highlight-row, --max-tile-events.
@@ -33,4 +33,4 @@ void check_attention_with_kv(const AttentionConfig& attention, const KvConfig& k
 // InvalidArgument naming `option` for anything else, or a value outside [min, max].
 long long parse_byte_size(const std::string& option, const std::string& text, long long min, long long max);
 
-}  // namespace dlab::cli
+}  // namespace dlab

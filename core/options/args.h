@@ -1,4 +1,5 @@
-// Command-line options of one decodelab-cli command: --name value and --flag.
+// Named options as decodelab-cli takes them (--name value, --flag) and as lesson scenarios
+// give them: the CLI, the scenarios and the app read run settings through these.
 #pragma once
 
 #include <map>
@@ -6,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace dlab::cli {
+namespace dlab {
 
 class Args {
 public:
@@ -37,4 +38,4 @@ private:
     std::vector<std::string> m_positional;
 };
 
-}  // namespace dlab::cli
+}  // namespace dlab

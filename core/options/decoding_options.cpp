@@ -1,10 +1,10 @@
-#include "decoding_options.h"
+#include "options/decoding_options.h"
 
 #include <limits>
 
 #include "common/error.h"
 
-namespace dlab::cli {
+namespace dlab {
 
 namespace {
 
@@ -68,4 +68,4 @@ GenerationConfig decoding_config(const Args& args, GenerationConfig c) {
     return c;
 }
 
-}  // namespace dlab::cli
+}  // namespace dlab

@@ -1,4 +1,4 @@
-#include "args.h"
+#include "options/args.h"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 
 #include "common/error.h"
 
-namespace dlab::cli {
+namespace dlab {
 
 Args::Args(int argc, char** argv, int first, std::set<std::string> flags, std::set<std::string> options) {
     for (int i = first; i < argc; ++i) {
@@ -94,4 +94,4 @@ const std::vector<std::string>& Args::values(const std::string& name) const {
     return it == m_all_values.end() ? kNone : it->second;
 }
 
-}  // namespace dlab::cli
+}  // namespace dlab

@@ -1,4 +1,4 @@
-#include "attention_options.h"
+#include "options/attention_options.h"
 
 #include <charconv>
 #include <limits>
@@ -6,7 +6,7 @@
 #include "attention/device_preset.h"
 #include "common/error.h"
 
-namespace dlab::cli {
+namespace dlab {
 
 namespace {
 
@@ -79,4 +79,4 @@ long long parse_byte_size(const std::string& option, const std::string& text, lo
     return value * unit;
 }
 
-}  // namespace dlab::cli
+}  // namespace dlab

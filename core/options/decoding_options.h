@@ -4,10 +4,10 @@
 #include <set>
 #include <string>
 
-#include "args.h"
+#include "options/args.h"
 #include "decoding/generation_config.h"
 
-namespace dlab::cli {
+namespace dlab {
 
 // --strategy, --max-new-tokens, --num-beams … --seed (everything GenerationConfig holds).
 const std::set<std::string>& decoding_option_names();
@@ -16,4 +16,4 @@ const std::set<std::string>& decoding_option_names();
 // search probes 4 candidates unless --top-k says otherwise (sampling's default is 50).
 GenerationConfig decoding_config(const Args& args, GenerationConfig base = {});
 
-}  // namespace dlab::cli
+}  // namespace dlab

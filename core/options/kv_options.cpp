@@ -1,8 +1,8 @@
-#include "kv_options.h"
+#include "options/kv_options.h"
 
 #include <limits>
 
-namespace dlab::cli {
+namespace dlab {
 
 namespace {
 
@@ -43,4 +43,4 @@ KvConfig kv_config(const Args& args, KvConfig c) {
     return c;
 }
 
-}  // namespace dlab::cli
+}  // namespace dlab
