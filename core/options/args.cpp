@@ -52,6 +52,23 @@ Args Args::from_pairs(const std::string& text, const std::set<std::string>& opti
     return args;
 }
 
+Args Args::from_named(const std::vector<std::pair<std::string, std::string>>& values,
+                      const std::vector<std::string>& flags_on, const std::set<std::string>& options,
+                      const std::set<std::string>& flags) {
+    Args args;
+    for (const auto& [name, value] : values) {
+        if (flags.count(name)) throw InvalidArgument("'" + name + "' is a flag: write it as true or false");
+        if (!options.count(name)) throw InvalidArgument("unknown option '" + name + "'");
+        args.m_values[name] = value;
+        args.m_all_values[name].push_back(value);
+    }
+    for (const std::string& name : flags_on) {
+        if (!flags.count(name)) throw InvalidArgument("'" + name + "' is not a flag" + (options.count(name) ? " (it takes a value)" : ""));
+        args.m_flags.insert(name);
+    }
+    return args;
+}
+
 std::string Args::value(const std::string& name, const std::string& fallback) const {
     auto it = m_values.find(name);
     return it == m_values.end() ? fallback : it->second;

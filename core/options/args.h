@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dlab {
@@ -18,6 +19,10 @@ public:
     // Parses "key=value,key=value,flag" with the same option and flag names (for --compare).
     static Args from_pairs(const std::string& text, const std::set<std::string>& options,
                            const std::set<std::string>& flags = {});
+    // Named values and flags as a scenario gives them, checked against the same names.
+    static Args from_named(const std::vector<std::pair<std::string, std::string>>& values,
+                           const std::vector<std::string>& flags_on, const std::set<std::string>& options,
+                           const std::set<std::string>& flags);
 
     bool flag(const std::string& name) const { return m_flags.count(name) > 0; }
     bool has(const std::string& name) const { return m_values.count(name) > 0; }

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "scenario/run_settings.h"
 #include "scenario/scenario.h"
 #include "testing/cli_runner.h"
 
@@ -75,6 +76,14 @@ private slots:
             QVERIFY(!s.runs.empty());
             const CliResult cli = run_cli({"lesson", QString::fromStdString(scenario.string()), "--check"});
             QVERIFY2(cli.exit_code == 0, qPrintable(cli.err));
+            // every run's options read into settings, as the app reads them
+            for (const ScenarioRun& run : s.runs) {
+                try {
+                    (void)run_settings(run);
+                } catch (const Error& e) {
+                    QFAIL(qPrintable(QString::fromStdString(s.lesson + ": " + e.what())));
+                }
+            }
         }
         QVERIFY(lessons >= 1);
     }
@@ -98,6 +107,45 @@ private slots:
         QVERIFY(first.views.empty());
         QCOMPARE(s.runs[1].option("model"), std::string("embedded:stories-target"));
         QCOMPARE(s.runs[1].views, (std::vector<std::string>{"candidates"}));
+    }
+
+    void settingsFollowTheOptions() {
+        ScenarioRun run;
+        run.options = {{"table", "t.json"},        {"prompt", "<s>"},        {"strategy", "sample"},
+                       {"top-p", "0.8"},            {"temperature", "0.5"},    {"seed", "12"},
+                       {"kv", "paged"},             {"block-size", "4"},       {"attention", "flash"},
+                       {"sram-bytes", "16k"},       {"backend", "cpu"},        {"draft-table", "d.json"},
+                       {"num-draft-tokens", "3"},   {"draft-schedule", "heuristic"}};
+        run.flags = {"prefix-caching"};
+        const RunSettings s = run_settings(run);
+        QCOMPARE(s.table, std::string("t.json"));
+        QVERIFY(s.model.empty());
+        QCOMPARE(s.prompt, std::string("<s>"));
+        QCOMPARE(s.generation.strategy, StrategyKind::Sample);
+        QCOMPARE(s.generation.top_p, 0.8f);
+        QCOMPARE(s.generation.temperature, 0.5f);
+        QCOMPARE(s.generation.seed, uint64_t(12));
+        QCOMPARE(s.kv.kind, KvKind::Paged);
+        QCOMPARE(s.kv.block_size, 4);
+        QVERIFY(s.kv.prefix_caching);
+        QCOMPARE(s.attention.kind, AttentionKind::Flash);
+        QCOMPARE(s.attention.sram_bytes, 16LL * 1024);
+        QCOMPARE(s.backend, std::string("cpu"));
+        QCOMPARE(s.drafter, std::string("table"));
+        QCOMPARE(s.draft_file, std::string("d.json"));
+        QCOMPARE(s.generation.num_draft_tokens, 3);
+        QCOMPARE(s.generation.draft_schedule, DraftSchedule::Heuristic);
+        // contrastive search probes 4 candidates unless top-k says otherwise, as on the command line
+        run.options = {{"model", "embedded:stories-target"}, {"prompt", "x"}, {"strategy", "contrastive"}};
+        run.flags.clear();
+        QCOMPARE(run_settings(run).generation.top_k, 4);
+        // the command line's refusals
+        run.options.push_back({"num-beams", "0"});
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, run_settings(run));
+        run.options = {{"model", "m"}, {"prompt", "x"}, {"trace", "out.jsonl"}};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, run_settings(run));
+        run.options = {{"model", "m"}, {"prompt", "x"}, {"prefix-caching", "true"}};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, run_settings(run));
     }
 
     void refusesMalformedFiles_data() {
