@@ -35,4 +35,15 @@ if "$cli" help 2>&1 | grep -q -- "--attention"; then
 else
   echo "make-golden-traces: $cli has no --attention yet; flash-tiles.jsonl skipped" >&2
 fi
+
+# speculative sampling: the embedded draft model proposes four tokens a round and the target
+# verifies them — accepted, rejected and resampled from the residual, bonus tokens — where
+# the CLI already has --draft-model
+if "$cli" help 2>&1 | grep -q -- "--draft-model"; then
+  "$cli" generate --model embedded:stories-target --draft-model embedded:stories-draft \
+    --prompt "Once upon a time" --strategy sample --seed 1 --num-draft-tokens 4 --max-new-tokens 24 \
+    --trace "$out/speculative.jsonl" --no-trace-timing >/dev/null
+else
+  echo "make-golden-traces: $cli has no --draft-model yet; speculative.jsonl skipped" >&2
+fi
 ls -l "$out"

@@ -40,6 +40,7 @@
 #include "view_registry.h"
 #include "views/compare_view.h"
 #include "views/narration_view.h"
+#include "views/speculative_view.h"
 
 namespace {
 
@@ -105,6 +106,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_tabs->addTab(view, view->title());
         if (auto* narration = qobject_cast<NarrationView*>(view))
             connect(narration, &NarrationView::stepRequested, this, &MainWindow::jumpToStep);
+        if (auto* speculative = qobject_cast<SpeculativeView*>(view))
+            connect(speculative, &SpeculativeView::stepRequested, this, &MainWindow::jumpToStep);
     }
     m_compare = new CompareView(m_tabs);
     m_tabs->addTab(m_compare, m_compare->title());

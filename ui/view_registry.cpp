@@ -7,6 +7,7 @@
 #include "views/kv_cache_view.h"
 #include "views/memory_hierarchy_view.h"
 #include "views/narration_view.h"
+#include "views/speculative_view.h"
 
 std::vector<StepView*> createStepViews(QWidget* parent) {
     std::vector<StepView*> views;
@@ -17,6 +18,7 @@ std::vector<StepView*> createStepViews(QWidget* parent) {
     views.push_back(new KvCacheView(parent));
     views.push_back(new FlashTilesView(parent));
     views.push_back(new MemoryHierarchyView(parent));
+    views.push_back(new SpeculativeView(parent));
 
     // the raw events last: for debugging, and the fallback for what no view explains
     views.push_back(new EventsView(parent));

@@ -32,6 +32,7 @@
 #include "views/kv_cache_view.h"
 #include "views/memory_hierarchy_view.h"
 #include "views/narration_view.h"
+#include "views/speculative_view.h"
 
 namespace dlab::cli {
 
@@ -55,7 +56,7 @@ constexpr ViewName kViewNames[] = {
     {"beam-tree", is<BeamTreeView>},    {"candidates", is<CandidatesView>},
     {"kv-blocks", is<KvCacheView>},     {"flash-tiles", is<FlashTilesView>},
     {"memory", is<MemoryHierarchyView>}, {"narration", is<NarrationView>},
-    {"events", is<EventsView>},
+    {"speculative", is<SpeculativeView>}, {"events", is<EventsView>},
 };
 
 // The Compare view runs its own configurations instead of showing a trace's step.

@@ -2,7 +2,7 @@
 // PNG of the requested size that is not blank, an SVG that parses as XML with the view's
 // texts, a PDF whose page is the requested size, and CSV whose rows are what the trace
 // says (the book's beams AB and AE, the pool statistics, the tile count, the book's
-// bandwidths); the language and theme options as the app applies them; one line and exit
+// bandwidths, the speculative rounds); the language and theme options as the app applies them; one line and exit
 // code 2 for a corrupt trace, a step outside the trace, an unknown view and other bad input.
 #include <QColor>
 #include <QDir>
@@ -89,6 +89,7 @@ private Q_SLOTS:
     void flashTilesCsv();
     void memoryCsv();
     void narrationAndEventsCsv();
+    void speculativeCsv();
     void compareRunsItsOwnGenerations();
     void language();
     void theme();
@@ -106,7 +107,7 @@ private:
 
 void TestRenderCli::initTestCase() {
     QVERIFY(m_dir.isValid());
-    for (const QString& name : QStringList{"textbook-beam", "paged-beam", "sample-topp", "flash-tiles"})
+    for (const QString& name : QStringList{"textbook-beam", "paged-beam", "sample-topp", "flash-tiles", "speculative"})
         QVERIFY2(QFile::exists(tracePath(name)), qPrintable(tracePath(name) + " missing: scripts/make-golden-traces.sh"));
     // this process runs offscreen already; the CLI must choose that platform by itself
     qunsetenv("QT_QPA_PLATFORM");
@@ -151,6 +152,7 @@ void TestRenderCli::pictures_data() {
     QTest::newRow("flash-tiles") << "flash-tiles" << "flash-tiles" << 0;
     QTest::newRow("memory") << "memory" << "flash-tiles" << 0;
     QTest::newRow("narration") << "narration" << "textbook-beam" << 2;
+    QTest::newRow("speculative") << "speculative" << "speculative" << 3;
     QTest::newRow("events") << "events" << "textbook-beam" << 2;
 }
 
@@ -292,6 +294,28 @@ void TestRenderCli::narrationAndEventsCsv() {
     }
 }
 
+void TestRenderCli::speculativeCsv() {
+    // the rounds table: a row per spec_round event, whatever the step shown
+    std::vector<const SpecRoundEvent*> rounds;
+    for (const Event& e : timeline(QStringLiteral("speculative")).events())
+        if (const auto* round = std::get_if<SpecRoundEvent>(&e.body)) rounds.push_back(round);
+    QVERIFY(!rounds.empty());
+    const QList<QStringList> rows = renderCsv(QStringLiteral("speculative"), QStringLiteral("speculative"), 2);
+    QCOMPARE(rows.size() - 1, int(rounds.size()));
+    QCOMPARE(rows[0].mid(0, 5), QString("round,step,gamma,drafted,accepted").split(','));
+    for (size_t i = 0; i < rounds.size(); ++i) {
+        const QStringList& row = rows[int(i) + 1];
+        QCOMPARE(row[0], QString::number(rounds[i]->round));
+        QCOMPARE(row[3], QString::number(rounds[i]->drafts.size()));
+        QCOMPARE(row[4], QString::number(rounds[i]->accepted));
+        QCOMPARE(row[8], QString::fromStdString(rounds[i]->token_kind));
+    }
+    // a trace without rounds has no table to write
+    expectRefusal({"--trace", tracePath("textbook-beam"), "--view", "speculative", "--out",
+                   m_dir.filePath("none.csv")},
+                  {"no chart data"});
+}
+
 void TestRenderCli::language() {
     // the CLI's sentences are the app's in each language: the same view here, switched the
     // same way, tells the same story
@@ -364,7 +388,8 @@ void TestRenderCli::refusals() {
     expectRefusal({"--trace", book, "--view", "beam-tree", "--step", "-1", "--out", png}, {"--step", "0 to 4"});
 
     expectRefusal({"--trace", book, "--view", "beams", "--out", png},
-                  {"beams", "beam-tree", "candidates", "kv-blocks", "flash-tiles", "memory", "narration", "events"});
+                  {"beams", "beam-tree", "candidates", "kv-blocks", "flash-tiles", "memory", "narration", "speculative",
+                   "events"});
     expectRefusal({"--trace", book, "--view", "beam-tree", "--out", m_dir.filePath("refused.gif")}, {".png", ".csv"});
     expectRefusal({"--trace", book, "--view", "beam-tree", "--out", png, "--size", "0x10"}, {"--size"});
     expectRefusal({"--trace", book, "--view", "beam-tree", "--out", png, "--size", "wide"}, {"--size", "wide"});
