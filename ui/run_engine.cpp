@@ -85,8 +85,10 @@ RunEngine::RunEngine(const RunRequest& request) {
     m_tokenizer.emplace(*m_model->vocab);
 #ifdef DECODELAB_HAVE_CUDA
     // the GPU has no FlashAttention prefill yet: the resolution keeps flash on the CPU
-    if (resolution.cuda)
+    if (resolution.cuda) {
         m_backend = std::make_unique<dlab::CudaBackend>(m_model->config, m_model->weights, request.kv);
+        m_cuda = true;
+    }
 #endif
     if (!m_backend)
         m_backend = std::make_unique<dlab::CpuBackend>(m_model->config, m_model->weights, request.kv,

@@ -30,6 +30,12 @@ public:
     dlab::Backend& backend() { return *m_backend; }
     const dlab::TextCodec& codec() const { return *m_codec; }
     const dlab::SessionOptions& sessionOptions() const { return m_options; }
+    // The neural model's vocabulary, or the table model: null for the other kind. A draft
+    // model or table is held against the target through these.
+    const dlab::Vocab* vocab() const { return m_tokenizer ? &m_tokenizer->vocab() : nullptr; }
+    const dlab::TableModel* table() const { return m_table ? &*m_table : nullptr; }
+    // Whether the model runs on the CUDA GPU (a draft model goes where its target is).
+    bool onCuda() const { return m_cuda; }
 
 private:
     std::optional<dlab::Model> m_model;
@@ -40,4 +46,5 @@ private:
     const dlab::TextCodec* m_codec = nullptr;
     dlab::SessionOptions m_options;
     QString m_backendNote;
+    bool m_cuda = false;
 };

@@ -21,6 +21,7 @@
 
 #include "attention/device_preset.h"
 #include "embedded_models.h"
+#include "speculative_settings.h"
 
 namespace {
 
@@ -124,6 +125,7 @@ RunPanel::RunPanel(QWidget* parent)
       m_strategyBox(new QGroupBox),
       m_kvBox(new QGroupBox),
       m_attentionBox(new QGroupBox),
+      m_speculative(new SpeculativeSettings),
       m_run(new QPushButton),
       m_stop(new QPushButton) {
     // model and prompt
@@ -190,13 +192,17 @@ RunPanel::RunPanel(QWidget* parent)
     buttons->addWidget(m_stop);
 
     auto* layout = new QVBoxLayout(this);
-    for (QGroupBox* box : {m_runBox, m_strategyBox, m_kvBox, m_attentionBox}) layout->addWidget(box);
+    for (QGroupBox* box : {m_runBox, m_strategyBox, static_cast<QGroupBox*>(m_speculative), m_kvBox, m_attentionBox})
+        layout->addWidget(box);
     layout->addLayout(buttons);
     layout->addStretch(1);
 
     for (QComboBox* combo : {m_strategy, m_kvKind, m_attentionKind})
         connect(combo, &QComboBox::currentIndexChanged, this, &RunPanel::updateVisibleParameters);
     updateVisibleParameters();
+    connect(m_strategy, &QComboBox::currentIndexChanged, this, &RunPanel::updateSpeculative);
+    connect(m_model, &QComboBox::currentIndexChanged, this, &RunPanel::updateSpeculative);
+    updateSpeculative();
     retranslate();
 
     m_persisted = {{QStringLiteral("backend"), m_backend},
@@ -331,6 +337,8 @@ void RunPanel::addTableModels(const QString& directory) {
     const QDir dir(QDir::cleanPath(directory));
     for (const QFileInfo& file : dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
         addModelEntry(file.absoluteFilePath(), true);
+    m_speculative->addDraftTables(directory);
+    updateSpeculative();
 }
 
 void RunPanel::setModelFile(const QString& path) {
@@ -361,6 +369,13 @@ void RunPanel::onModelActivated(int index) {
         return;
     }
     setModelFile(path);
+}
+
+void RunPanel::updateSpeculative() {
+    // "Open file…" is current only while its dialog is open
+    if (m_model->currentData(kBrowseRole).toBool()) return;
+    m_speculative->setTarget(m_model->currentData(kModelRole).toString(), m_model->currentData(kTableRole).toBool(),
+                             dlab::parse_strategy(m_strategy->currentData().toString().toStdString()));
 }
 
 void RunPanel::updateVisibleParameters() {
@@ -448,6 +463,8 @@ bool RunPanel::request(RunRequest* request, QString* error) const {
         if (error) *error = QString::fromUtf8(e.what());
         return false;
     }
+    // the drafter last: it needs the model and the strategy's settings
+    if (!m_speculative->apply(&r, error)) return false;
     *request = r;
     return true;
 }
@@ -492,6 +509,7 @@ void RunPanel::setRequest(const RunRequest& r) {
     m_tileRows->setValue(r.attention.tile_rows);
     m_tileCols->setValue(r.attention.tile_cols);
     m_highlightRow->setValue(r.attention.highlight_row);
+    m_speculative->setRequest(r);
 }
 
 void RunPanel::setRunning(bool running) {
@@ -515,6 +533,7 @@ void RunPanel::saveSettings() const {
         else if (auto* check = qobject_cast<QCheckBox*>(widget))
             settings.setValue(key, check->isChecked());
     }
+    m_speculative->saveSettings(settings);
 }
 
 void RunPanel::restoreSettings() {
@@ -537,4 +556,5 @@ void RunPanel::restoreSettings() {
         else if (auto* check = qobject_cast<QCheckBox*>(widget))
             check->setChecked(value.toBool());
     }
+    m_speculative->restoreSettings(settings);
 }

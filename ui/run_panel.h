@@ -1,7 +1,8 @@
 // The run's settings: model, backend (Automatic, CPU, CUDA GPU), prompt, strategy and its
-// parameters (only the chosen strategy's are shown), length and seed, KV cache layout and
-// attention, and Run/Stop. Maps to a RunRequest (GenerationConfig, KvConfig,
-// AttentionConfig, BackendChoice); the last settings are remembered with QSettings.
+// parameters (only the chosen strategy's are shown), speculative sampling's drafter, length
+// and seed, KV cache layout and attention, and Run/Stop. Maps to a RunRequest
+// (GenerationConfig, KvConfig, AttentionConfig, BackendChoice, drafter); the last settings
+// are remembered with QSettings.
 #pragma once
 
 #include <QList>
@@ -18,6 +19,7 @@ class QGroupBox;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class SpeculativeSettings;
 
 class RunPanel : public QWidget {
     Q_OBJECT
@@ -25,7 +27,7 @@ class RunPanel : public QWidget {
 public:
     explicit RunPanel(QWidget* parent = nullptr);
 
-    // Offers every table model (*.json) in `directory` in the model list.
+    // Offers every table model (*.json) in `directory` in the model list, and as a draft table.
     void addTableModels(const QString& directory);
     // Selects a model file (GGUF, llama2.c checkpoint, or a table model when it ends in
     // .json), adding it to the list.
@@ -55,6 +57,8 @@ private:
     void retranslate();
     void onModelActivated(int index);
     void updateVisibleParameters();
+    // Tells the speculative group what the run decodes with.
+    void updateSpeculative();
     // The model list's name for a model string: the embedded models', a table's, a file's name.
     static QString modelLabel(const QString& model, bool table);
     int addModelEntry(const QString& model, bool table);
@@ -108,6 +112,7 @@ private:
     QGroupBox* m_strategyBox;
     QGroupBox* m_kvBox;
     QGroupBox* m_attentionBox;
+    SpeculativeSettings* m_speculative;
     QPushButton* m_run;
     QPushButton* m_stop;
     int m_lastModelIndex = 0;

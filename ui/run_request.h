@@ -21,4 +21,12 @@ struct RunRequest {
     // a neural model's backend: Auto takes the CUDA GPU when the build has it, a device is
     // present and the KV cache and attention run there; a table model ignores it
     dlab::BackendChoice backend = dlab::BackendChoice::Auto;
+
+    // speculative sampling (投机采样): the drafter the worker builds, none for plain decoding;
+    // its γ, schedule and n-gram size are in `generation`
+    enum class Drafter { None, Model, PromptLookup, Table };
+    Drafter drafter = Drafter::None;
+    // Model: "embedded:NAME" or a model file with the target's vocabulary (a neural target,
+    // on the target's backend); Table: a draft table with the target table's symbols
+    QString draft = QStringLiteral("embedded:stories-draft");
 };

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "engine/session.h"
+#include "run_drafter.h"
 #include "run_engine.h"
 #include "trace/trace_sink.h"
 
@@ -38,7 +39,11 @@ void RunWorker::run() {
             Q_EMIT done(QStringLiteral("stopped"), {});
             return;
         }
-        dlab::Session session(engine.backend(), engine.codec(), m_request.generation, &sink, engine.sessionOptions());
+        // before the session, which it must outlive
+        const RunDrafter drafter(m_request, engine);
+        dlab::SessionOptions options = engine.sessionOptions();
+        options.drafter = drafter.drafter();
+        dlab::Session session(engine.backend(), engine.codec(), m_request.generation, &sink, options);
         session.start(m_request.prompt.toStdString());
         flush();
         const int maxSteps = m_request.generation.max_new_tokens;

@@ -1,6 +1,7 @@
-// The body of a live run, on the run controller's worker thread: loads the model, starts
-// the session and steps it until it finishes or the stop flag is raised, sending each
-// step's trace events to the GUI thread through queued signals.
+// The body of a live run, on the run controller's worker thread: loads the model (and the
+// drafter of a speculative run), starts the session and steps it until it finishes or the
+// stop flag is raised, sending each step's trace events to the GUI thread through queued
+// signals.
 #pragma once
 
 #include <QObject>

@@ -3,7 +3,14 @@
 // step in flight; a missing model file, a prompt too long for the context and a KV pool
 // too small for the prompt come back as one error signal and leave the controller usable;
 // a table model runs the textbook's beam search; destroying a controller mid-run waits.
+// Speculative sampling: the table pair with its draft table streams a round per step into
+// the Speculative view; the embedded draft model drafts for the embedded target and greedy
+// decoding keeps the target's own tokens; a draft with another vocabulary or a missing
+// draft file is one error.
 #include <QElapsedTimer>
+#include <QGraphicsItem>
+#include <QLabel>
+#include <QLineSeries>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -14,6 +21,8 @@
 #include "trace/trace_sink.h"
 #include "tokenizer/tokenizer.h"
 #include "trace_document.h"
+#include "views/spec_round_rows.h"
+#include "views/speculative_view.h"
 
 namespace {
 
@@ -23,6 +32,23 @@ RunRequest greedy(int maxNewTokens) {
     request.prompt = QStringLiteral("Once upon a time");
     request.generation.strategy = dlab::StrategyKind::Greedy;
     request.generation.max_new_tokens = maxNewTokens;
+    return request;
+}
+
+const QString kTables = QStringLiteral(DECODELAB_SOURCE_DIR "/assets/tables/");
+
+// The table pair of assets/tables, sampling with four draft tokens a round.
+RunRequest tablePair(int maxNewTokens) {
+    RunRequest request;
+    request.model = kTables + QStringLiteral("speculative-target.json");
+    request.table = true;
+    request.prompt = QStringLiteral("A");
+    request.generation.strategy = dlab::StrategyKind::Sample;
+    request.generation.max_new_tokens = maxNewTokens;
+    request.generation.num_draft_tokens = 4;
+    request.generation.seed = 3;
+    request.drafter = RunRequest::Drafter::Table;
+    request.draft = kTables + QStringLiteral("speculative-draft.json");
     return request;
 }
 
@@ -63,6 +89,9 @@ private Q_SLOTS:
     void kvPoolTooSmallIsOneError();
     void tableModelRunsTheTextbookBeamSearch();
     void destroyingMidRunWaitsForTheWorker();
+    void draftTableRunShowsItsRounds();
+    void draftModelKeepsGreedyTokens();
+    void badDraftIsOneError();
 };
 
 void TestRunController::greedyRunStreamsEverySteps() {
@@ -214,6 +243,100 @@ void TestRunController::destroyingMidRunWaitsForTheWorker() {
         QTest::qWait(50);
     }
     QVERIFY2(timer.elapsed() < 60000, "the destructor did not stop the run");
+}
+
+void TestRunController::draftTableRunShowsItsRounds() {
+    LiveRun run;
+    // the view follows the live run as the main window's views do
+    SpeculativeView view;
+    view.setTimeline(&run.document.timeline());
+    int shownSteps = 0;
+    QObject::connect(&run.document, &TraceDocument::stepsChanged, &view, [&](int lastStep) {
+        view.showStep(lastStep, false);
+        ++shownSteps;
+    });
+    QVERIFY(run.controller.start(tablePair(16)));
+    QVERIFY(run.waitFinished());
+    QCOMPARE(run.failed.count(), 0);
+    QCOMPARE(run.stopReason(), QStringLiteral("max_new_tokens"));
+
+    const dlab::TraceTimeline& timeline = run.document.timeline();
+    QVERIFY(timeline.speculative());
+    QCOMPARE(timeline.run()->parameters.at("draft"), std::string("table"));
+    // a round per decode step, each drafting with the table
+    std::vector<const dlab::SpecRoundEvent*> rounds;
+    for (int step = 1; step <= timeline.last_step(); ++step) {
+        const dlab::SpecRoundEvent* round = timeline.spec_round_at(step);
+        QVERIFY2(round, qPrintable(QString::number(step)));
+        QCOMPARE(round->drafter, std::string("table"));
+        rounds.push_back(round);
+    }
+    QVERIFY(rounds.size() >= 2);
+    QVERIFY(timeline.spec_summary());
+    QCOMPARE(timeline.spec_summary()->generated, 16);
+    // several tokens a step: fewer steps than tokens
+    QVERIFY(int(rounds.size()) < 16);
+
+    // the view drew the rounds as they came
+    QVERIFY(shownSteps >= 2);
+    QCOMPARE(view.alphaSeries()->count(), int(rounds.size()));
+    const dlab::SpecRoundEvent* last = rounds.back();
+    QGraphicsItem* token = view.rows()->cell(last->round, QStringLiteral("token"), last->accepted);
+    QVERIFY(token);
+    QCOMPARE(token->data(SpecRoundRows::kOutcomeKey).toString().toStdString(), last->token_kind);
+    QVERIFY(view.explanation()->text().contains(QStringLiteral("draft table")));
+}
+
+void TestRunController::draftModelKeepsGreedyTokens() {
+    LiveRun run;
+    RunRequest request = greedy(12);
+    request.drafter = RunRequest::Drafter::Model;
+    request.draft = QStringLiteral("embedded:stories-draft");
+    QVERIFY(run.controller.start(request));
+    QVERIFY(run.waitFinished());
+    QCOMPARE(run.failed.count(), 0);
+    const dlab::TraceTimeline& timeline = run.document.timeline();
+    QVERIFY(timeline.spec_summary());
+    QCOMPARE(timeline.spec_summary()->drafter, std::string("model"));
+
+    // greedy speculative decoding is the target's greedy decoding, in fewer steps
+    LiveRun plain;
+    QVERIFY(plain.controller.start(greedy(12)));
+    QVERIFY(plain.waitFinished());
+    const auto tokens = [](const dlab::TraceTimeline& t) { return stepEvents(t).back()->sequences.at(0).tokens; };
+    QCOMPARE(tokens(timeline), tokens(plain.document.timeline()));
+    QVERIFY(timeline.last_step() <= plain.document.timeline().last_step());
+}
+
+void TestRunController::badDraftIsOneError() {
+    // a draft table of other symbols
+    LiveRun run;
+    RunRequest request = tablePair(8);
+    request.draft = kTables + QStringLiteral("textbook-beam.json");
+    QVERIFY(run.controller.start(request));
+    QVERIFY(run.waitFinished());
+    QCOMPARE(run.failed.count(), 1);
+    QString message = run.failed.first().at(0).toString();
+    QVERIFY2(message.contains(QStringLiteral("textbook-beam.json")) && message.contains(QStringLiteral("vocabulary")),
+             qPrintable(message));
+    QCOMPARE(run.stopReason(), QStringLiteral("failed"));
+
+    // a draft model file that is not there
+    LiveRun missing;
+    request = greedy(4);
+    request.drafter = RunRequest::Drafter::Model;
+    request.draft = QStringLiteral("/nonexistent/dir/draft.gguf");
+    QVERIFY(missing.controller.start(request));
+    QVERIFY(missing.waitFinished());
+    QCOMPARE(missing.failed.count(), 1);
+    message = missing.failed.first().at(0).toString();
+    QVERIFY2(message.contains(QStringLiteral("/nonexistent/dir/draft.gguf")), qPrintable(message));
+
+    // usable afterwards
+    QSignalSpy finished(&missing.controller, &RunController::finished);
+    QVERIFY(missing.controller.start(tablePair(4)));
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("max_new_tokens"));
 }
 
 QTEST_MAIN(TestRunController)
