@@ -199,6 +199,7 @@ const char* const kAllowed[] = {
     R"((?<![A-Za-z])(?:DecodeLab|FlashAttention|PagedAttention|CUDA|GGUF|JSONL|JSON|Perfetto|Chrome|PNG|SVG|PDF|CSV)(?![A-Za-z]))",
     R"((?<![A-Za-z])(?:ms|KiB|MiB|GiB|TiB|KB|MB|GB|TB|Tbit|Gbit|NaN)(?![A-Za-z]))",
     R"((?<![A-Za-z])(?:Br|Bc|Nd|QK|PV|min)(?![A-Za-z]))",  // FlashAttention's symbols
+    R"(norm\(max\(0, p − q\)\))",                          // speculative sampling's residual
 };
 
 const QList<QRegularExpression>& allowedEverywhere() {
@@ -265,6 +266,13 @@ QSet<QString> textWords(const dlab::TraceTimeline& timeline) {
         } else if (const auto* step = std::get_if<dlab::StepEvent>(&event.body)) {
             for (const dlab::SequenceRecord& s : step->sequences) add(s.text);
             for (const dlab::CandidateRecord& c : step->candidates) add(c.text);
+        } else if (const auto* round = std::get_if<dlab::SpecRoundEvent>(&event.body)) {
+            // the drafts and the candidates of each verified position
+            add(round->token_text);
+            for (const dlab::DraftTokenRecord& d : round->drafts) add(d.text);
+            for (const auto& position : round->positions)
+                for (const dlab::SpecCandidate& c : position) add(c.text);
+            for (const dlab::SpecCandidate& c : round->residual) add(c.text);
         }
     }
     return words;
@@ -481,9 +489,10 @@ void TestTranslation::verifyNoEnglish(MainWindow& window) {
 
 void TestTranslation::switchingToChineseLeavesNoEnglish_data() {
     QTest::addColumn<QString>("file");
-    // the issue's case first; the others show the KV cache, the sampler chain and the tiles
-    for (const char* file :
-         {"textbook-beam.jsonl", "paged-beam.jsonl", "sample-topp.jsonl", "flash-tiles.jsonl"})
+    // the issue's case first; the others show the KV cache, the sampler chain, the tiles and
+    // speculative sampling's rounds
+    for (const char* file : {"textbook-beam.jsonl", "paged-beam.jsonl", "sample-topp.jsonl", "flash-tiles.jsonl",
+                             "speculative.jsonl"})
         QTest::newRow(file) << QString::fromLatin1(file);
 }
 

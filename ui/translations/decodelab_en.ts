@@ -73,6 +73,61 @@
     </message>
 </context>
 <context>
+    <name>SpecRoundText</name>
+    <message numerus="yes">
+        <source>The round added %n token(s) with one pass of the target model.</source>
+        <translation>
+            <numerusform>The round added %n token with one pass of the target model.</numerusform>
+            <numerusform>The round added %n tokens with one pass of the target model.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The round added %n token(s) from the prefill&apos;s last logits, without a new pass of the target model.</source>
+        <translation>
+            <numerusform>The round added %n token from the prefill&apos;s last logits, without a new pass of the target model.</numerusform>
+            <numerusform>The round added %n tokens from the prefill&apos;s last logits, without a new pass of the target model.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Round %1: %2 proposed %n token(s)</source>
+        <translation>
+            <numerusform>Round %1: %2 proposed %n token</numerusform>
+            <numerusform>Round %1: %2 proposed %n tokens</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the target model accepted the first %n, rejected “%1” at position %2 and takes its own most probable token “%3” instead</source>
+        <translation>
+            <numerusform>the target model accepted the first draft, rejected “%1” at position %2 and takes its own most probable token “%3” instead</numerusform>
+            <numerusform>the target model accepted the first %n, rejected “%1” at position %2 and takes its own most probable token “%3” instead</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the target model accepted the first %n, rejected “%1” at position %2 and resampled “%3” from the residual distribution norm(max(0, p − q))</source>
+        <translation>
+            <numerusform>the target model accepted the first draft, rejected “%1” at position %2 and resampled “%3” from the residual distribution norm(max(0, p − q))</numerusform>
+            <numerusform>the target model accepted the first %n, rejected “%1” at position %2 and resampled “%3” from the residual distribution norm(max(0, p − q))</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the %n draft(s) after it were never verified</source>
+        <translation>
+            <numerusform>the draft after it was never verified</numerusform>
+            <numerusform>the %n drafts after it were never verified</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SpeculativeView</name>
+    <message numerus="yes">
+        <source>Whole run: %1 drafted, %2 accepted, α = %3, %4 tokens per target pass (theory %5), %n target pass(es) saved against plain decoding.</source>
+        <translation>
+            <numerusform>Whole run: %1 drafted, %2 accepted, α = %3, %4 tokens per target pass (theory %5), %n target pass saved against plain decoding.</numerusform>
+            <numerusform>Whole run: %1 drafted, %2 accepted, α = %3, %4 tokens per target pass (theory %5), %n target passes saved against plain decoding.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TemperaturePlayground</name>
     <message numerus="yes">
         <source>softmax(logit / T) over the %n traced candidate(s): a lower T sharpens the distribution, a higher T flattens it.</source>

@@ -832,6 +832,14 @@ Tokens: %2</source>
         <source>, masked</source>
         <translation>，含掩码</translation>
     </message>
+    <message>
+        <source>round %1: %2 of %3 drafts accepted, then %4 %5; %6 tokens added</source>
+        <translation>第 %1 轮：%3 个草稿中接受 %2 个，随后 %4 %5；增加 %6 个词元</translation>
+    </message>
+    <message>
+        <source>%1 rounds, α = %2, %3 tokens per target pass (theory %4), %5 target passes saved</source>
+        <translation>%1 轮，接受率 α = %2，每次目标模型前向计算 %3 个词元（理论值 %4），节省 %5 次目标模型前向计算</translation>
+    </message>
 </context>
 <context>
     <name>EventsView</name>
@@ -1943,6 +1951,37 @@ Tokens: %2</source>
     </message>
 </context>
 <context>
+    <name>RunDrafter</name>
+    <message>
+        <source>%1: the draft&apos;s vocabulary has %2 entries but the target&apos;s has %3; speculative sampling needs the target&apos;s vocabulary</source>
+        <translation>%1：草稿的词表有 %2 项，而目标模型的词表有 %3 项；投机采样要求与目标模型使用同一词表</translation>
+    </message>
+    <message>
+        <source>%1: entry %2 is %3 in the draft but %4 in the target; speculative sampling needs the target&apos;s vocabulary</source>
+        <translation>%1：第 %2 项在草稿中是 %3，在目标模型中却是 %4；投机采样要求与目标模型使用同一词表</translation>
+    </message>
+    <message>
+        <source>A draft table drafts for a table model; this model is a neural network: choose the draft model or prompt lookup</source>
+        <translation>草稿表格只能为表格模型起草；当前模型是神经网络：请选择草稿模型或提示查找</translation>
+    </message>
+    <message>
+        <source>Draft table %1</source>
+        <translation>草稿表格 %1</translation>
+    </message>
+    <message>
+        <source>A table model drafts with a draft table of its symbols, not with a draft model</source>
+        <translation>表格模型用同一符号表的草稿表格起草，不能使用草稿模型</translation>
+    </message>
+    <message>
+        <source>Draft model %1</source>
+        <translation>草稿模型 %1</translation>
+    </message>
+    <message>
+        <source>%1: the model has no tokenizer</source>
+        <translation>%1：该模型没有分词器</translation>
+    </message>
+</context>
+<context>
     <name>RunEngine</name>
     <message>
         <source>This build has no CUDA backend</source>
@@ -2238,6 +2277,372 @@ Tokens: %2</source>
     <message>
         <source>Backend</source>
         <translation>后端</translation>
+    </message>
+</context>
+<context>
+    <name>SpecRoundRows</name>
+    <message>
+        <source>accepted</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>未验证</translation>
+    </message>
+    <message>
+        <source>resampled</source>
+        <translation>重新采样</translation>
+    </message>
+    <message>
+        <source>bonus token</source>
+        <translation>额外词元</translation>
+    </message>
+    <message>
+        <source>Round %1 · γ = %2</source>
+        <translation>第 %1 轮 · γ = %2</translation>
+    </message>
+    <message>
+        <source>(no draft)</source>
+        <translation>（无草稿）</translation>
+    </message>
+</context>
+<context>
+    <name>SpecRoundText</name>
+    <message>
+        <source>the draft table</source>
+        <translation>草稿表格</translation>
+    </message>
+    <message>
+        <source>prompt lookup</source>
+        <translation>提示查找</translation>
+    </message>
+    <message>
+        <source>the draft model</source>
+        <translation>草稿模型</translation>
+    </message>
+    <message numerus="yes">
+        <source>The round added %n token(s) with one pass of the target model.</source>
+        <translation>
+            <numerusform>本轮通过目标模型的一次前向计算增加了 %n 个词元。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The round added %n token(s) from the prefill&apos;s last logits, without a new pass of the target model.</source>
+        <translation>
+            <numerusform>本轮利用预填充的最后一组 logit 增加了 %n 个词元，目标模型无需再做前向计算。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Round %1: %2 proposed nothing, so the target model chose “%3” on its own, as in plain decoding. %4</source>
+        <translation>第 %1 轮：%2没有提出草稿，目标模型像普通解码一样自行选出“%3”。%4</translation>
+    </message>
+    <message numerus="yes">
+        <source>Round %1: %2 proposed %n token(s)</source>
+        <translation>
+            <numerusform>第 %1 轮：%2提出 %n 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>each is the target model&apos;s most probable token, so all are accepted, and its next most probable token “%1” comes free</source>
+        <translation>每个都是目标模型概率最高的词元，因此全部接受，目标模型的下一个最可能词元“%1”随之免费得到</translation>
+    </message>
+    <message>
+        <source>the target model accepted all of them and drew a bonus token “%1” from its own distribution p</source>
+        <translation>目标模型全部接受，并从自己的分布 p 中采样得到额外词元“%1”</translation>
+    </message>
+    <message>
+        <source>the target model rejected the first, “%1”, and takes its own most probable token “%2” instead</source>
+        <translation>目标模型拒绝了第一个词元“%1”，改用自己概率最高的词元“%2”</translation>
+    </message>
+    <message>
+        <source>the target model rejected the first, “%1”, and resampled “%2” from the residual distribution norm(max(0, p − q))</source>
+        <translation>目标模型拒绝了第一个词元“%1”，并从残差分布 norm(max(0, p − q)) 重新采样得到“%2”</translation>
+    </message>
+    <message numerus="yes">
+        <source>the target model accepted the first %n, rejected “%1” at position %2 and takes its own most probable token “%3” instead</source>
+        <translation>
+            <numerusform>目标模型接受前 %n 个，在第 %2 个位置拒绝“%1”，改用自己概率最高的词元“%3”</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the target model accepted the first %n, rejected “%1” at position %2 and resampled “%3” from the residual distribution norm(max(0, p − q))</source>
+        <translation>
+            <numerusform>目标模型接受前 %n 个，在第 %2 个位置拒绝“%1”，并从残差分布 norm(max(0, p − q)) 重新采样得到“%3”</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1; %2. %3</source>
+        <translation>%1，%2。%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>the %n draft(s) after it were never verified</source>
+        <translation>
+            <numerusform>其后的 %n 个草稿词元未经验证</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1; %2; %3. %4</source>
+        <translation>%1，%2；%3。%4</translation>
+    </message>
+    <message>
+        <source>Draft %1, “%2”: q = %3 (draft), p = %4 (target)</source>
+        <translation>第 %1 个草稿词元“%2”：q = %3（草稿），p = %4（目标）</translation>
+    </message>
+    <message>
+        <source>%1 — not verified: an earlier draft was rejected.</source>
+        <translation>%1 —— 未验证：前面的草稿词元已被拒绝。</translation>
+    </message>
+    <message>
+        <source>%1 — accepted: it is the target model&apos;s most probable token.</source>
+        <translation>%1 —— 接受：它是目标模型概率最高的词元。</translation>
+    </message>
+    <message>
+        <source>%1 — rejected: it is not the target model&apos;s most probable token.</source>
+        <translation>%1 —— 拒绝：它不是目标模型概率最高的词元。</translation>
+    </message>
+    <message>
+        <source>%1 — accepted: r = %2 &lt; p/q = %3.</source>
+        <translation>%1 —— 接受：r = %2 &lt; p/q = %3。</translation>
+    </message>
+    <message>
+        <source>%1 — rejected: r = %2 ≥ p/q = %3.</source>
+        <translation>%1 —— 拒绝：r = %2 ≥ p/q = %3。</translation>
+    </message>
+    <message>
+        <source>“%1”: every draft was accepted; the target model&apos;s most probable next token comes free.</source>
+        <translation>“%1”：所有草稿词元都被接受；目标模型概率最高的下一个词元随之免费得到。</translation>
+    </message>
+    <message>
+        <source>“%1”: every draft was accepted; a bonus token drawn from the target model&apos;s p.</source>
+        <translation>“%1”：所有草稿词元都被接受；这是从目标模型的 p 中采样得到的额外词元。</translation>
+    </message>
+    <message>
+        <source>“%1”: the target model&apos;s most probable token replaces the rejected draft.</source>
+        <translation>“%1”：目标模型概率最高的词元取代被拒绝的草稿词元。</translation>
+    </message>
+    <message>
+        <source>“%1”: resampled from the residual distribution norm(max(0, p − q)).</source>
+        <translation>“%1”：从残差分布 norm(max(0, p − q)) 重新采样得到。</translation>
+    </message>
+</context>
+<context>
+    <name>SpeculativeSettings</name>
+    <message>
+        <source>Speculative sampling</source>
+        <translation>投机采样</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Draft model</source>
+        <translation>草稿模型</translation>
+    </message>
+    <message>
+        <source>Prompt lookup (n-gram)</source>
+        <translation>提示查找（n 元语法）</translation>
+    </message>
+    <message>
+        <source>Draft table</source>
+        <translation>草稿表格</translation>
+    </message>
+    <message>
+        <source>Who proposes the tokens the target model verifies in one pass: a smaller draft model, copies of what followed the same words earlier in the text, or a draft table for a table model</source>
+        <translation>由谁提出供目标模型一次前向计算验证的词元：较小的草稿模型、复制文中相同词语之前出现后的内容，或为表格模型配对的草稿表格</translation>
+    </message>
+    <message>
+        <source>Constant</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <source>Heuristic (+2 after a round fully accepted, −1 otherwise)</source>
+        <translation>启发式（一轮全部接受后 +2，否则 −1）</translation>
+    </message>
+    <message>
+        <source>γ: how many tokens the drafter proposes per round</source>
+        <translation>γ：每轮提出的草稿词元数</translation>
+    </message>
+    <message>
+        <source>Prompt lookup matches the text&apos;s last n tokens, n from this down to 1</source>
+        <translation>提示查找匹配文本末尾的 n 个词元，n 从此值递减到 1</translation>
+    </message>
+    <message>
+        <source>Open file…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <source>A GGUF or llama2.c model with the target model&apos;s vocabulary</source>
+        <translation>与目标模型词表相同的 GGUF 或 llama2.c 模型</translation>
+    </message>
+    <message>
+        <source>A table model (.json) with the target table&apos;s symbols</source>
+        <translation>与目标表格符号相同的表格模型（.json）</translation>
+    </message>
+    <message>
+        <source>Drafter</source>
+        <translation>草稿来源</translation>
+    </message>
+    <message>
+        <source>Draft tokens (γ)</source>
+        <translation>草稿词元数（γ）</translation>
+    </message>
+    <message>
+        <source>γ schedule</source>
+        <translation>γ 调整方式</translation>
+    </message>
+    <message>
+        <source>Longest n-gram</source>
+        <translation>最长 n 元语法</translation>
+    </message>
+    <message>
+        <source>Embedded: stories (draft)</source>
+        <translation>内置：故事模型（草稿）</translation>
+    </message>
+    <message>
+        <source>Table: %1</source>
+        <translation>表格：%1</translation>
+    </message>
+    <message>
+        <source>Open a draft table</source>
+        <translation>打开草稿表格</translation>
+    </message>
+    <message>
+        <source>Table models (*.json)</source>
+        <translation>表格模型 (*.json)</translation>
+    </message>
+    <message>
+        <source>Open a draft model</source>
+        <translation>打开草稿模型</translation>
+    </message>
+    <message>
+        <source>Models (*.gguf *.bin);;GGUF (*.gguf);;llama2.c checkpoints (*.bin);;All files (*)</source>
+        <translation>模型 (*.gguf *.bin);;GGUF (*.gguf);;llama2.c 检查点 (*.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Only greedy search and sampling can draft: this strategy decodes without a drafter.</source>
+        <translation>只有贪心搜索和采样可以使用投机采样：当前策略将不使用草稿来源进行解码。</translation>
+    </message>
+    <message>
+        <source>A table model drafts with a draft table of its symbols.</source>
+        <translation>表格模型使用同一符号表的草稿表格起草。</translation>
+    </message>
+    <message>
+        <source>A draft table drafts for a table model; choose the draft model or prompt lookup.</source>
+        <translation>草稿表格只能为表格模型起草；请选择草稿模型或提示查找。</translation>
+    </message>
+    <message>
+        <source>Each step is one round: the drafter proposes γ tokens and the target model verifies them in one pass.</source>
+        <translation>每一步是一轮：草稿来源提出 γ 个词元，目标模型在一次前向计算中验证它们。</translation>
+    </message>
+    <message>
+        <source>Speculative sampling: a table model drafts with a draft table of its symbols</source>
+        <translation>投机采样：表格模型使用同一符号表的草稿表格起草</translation>
+    </message>
+    <message>
+        <source>Speculative sampling: a draft table drafts for a table model</source>
+        <translation>投机采样：草稿表格只能为表格模型起草</translation>
+    </message>
+    <message>
+        <source>Speculative sampling decodes one sequence: set Returned sequences to 1</source>
+        <translation>投机采样只解码一个序列：请把“返回序列数”设为 1</translation>
+    </message>
+    <message>
+        <source>Speculative sampling: choose a draft table</source>
+        <translation>投机采样：请选择草稿表格</translation>
+    </message>
+</context>
+<context>
+    <name>SpeculativeView</name>
+    <message>
+        <source>Speculative sampling</source>
+        <translation>投机采样</translation>
+    </message>
+    <message>
+        <source>α so far</source>
+        <translation>截至当前的 α</translation>
+    </message>
+    <message>
+        <source>Acceptance rate α, round by round</source>
+        <translation>逐轮的接受率 α</translation>
+    </message>
+    <message>
+        <source>round</source>
+        <translation>轮</translation>
+    </message>
+    <message>
+        <source>accepted / verified drafts</source>
+        <translation>接受数 / 已验证草稿数</translation>
+    </message>
+    <message>
+        <source>shown round</source>
+        <translation>当前轮</translation>
+    </message>
+    <message>
+        <source>measured: tokens per round</source>
+        <translation>实测：每轮词元数</translation>
+    </message>
+    <message>
+        <source>expected: (1 − α^(γ+1)) / (1 − α)</source>
+        <translation>理论：(1 − α^(γ+1)) / (1 − α)</translation>
+    </message>
+    <message>
+        <source>Tokens per pass of the target model</source>
+        <translation>目标模型每次前向计算产生的词元数</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元数</translation>
+    </message>
+    <message>
+        <source>No trace loaded.</source>
+        <translation>尚未加载轨迹。</translation>
+    </message>
+    <message>
+        <source>This trace has no speculative sampling: no round of drafting and verification was recorded.
+
+To get one, choose a drafter under Speculative sampling in the run panel (with greedy search or sampling) and run, or record a trace with “decodelab-cli generate --draft-model FILE --trace FILE.jsonl” (or “--draft ngram”, or “--draft-table FILE” for a table model).</source>
+        <translation>此轨迹没有投机采样：没有记录任何起草与验证的轮次。
+
+要得到这样的轨迹，请在运行面板的“投机采样”中选择草稿来源（配合贪心搜索或采样）后运行，或用“decodelab-cli generate --draft-model 文件 --trace 文件.jsonl”记录轨迹（也可用“--draft ngram”，表格模型用“--draft-table 文件”）。</translation>
+    </message>
+    <message>
+        <source>Step %1 is the prompt&apos;s prefill; the first round of drafting and verification is step %2.</source>
+        <translation>第 %1 步是提示词的预填充；第一轮起草与验证在第 %2 步。</translation>
+    </message>
+    <message>
+        <source>p: target model</source>
+        <translation>p：目标模型</translation>
+    </message>
+    <message>
+        <source>q: draft</source>
+        <translation>q：草稿</translation>
+    </message>
+    <message>
+        <source>residual norm(max(0, p − q))</source>
+        <translation>残差分布 norm(max(0, p − q))</translation>
+    </message>
+    <message>
+        <source>Round %1, position %2: the target model&apos;s p against the draft&apos;s q</source>
+        <translation>第 %1 轮，第 %2 个位置：目标模型的 p 与草稿的 q</translation>
+    </message>
+    <message>
+        <source>Round %1, position %2: the target model&apos;s p after every draft</source>
+        <translation>第 %1 轮，第 %2 个位置：全部草稿之后目标模型的 p</translation>
+    </message>
+    <message>
+        <source>After round %1 of %2: α = %3 · %4 tokens per target pass, theory %5.</source>
+        <translation>第 %1 轮（共 %2 轮）之后：接受率 α = %3 · 每次目标模型前向计算 %4 个词元，理论值 %5。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Whole run: %1 drafted, %2 accepted, α = %3, %4 tokens per target pass (theory %5), %n target pass(es) saved against plain decoding.</source>
+        <translation>
+            <numerusform>整次运行：起草 %1 个，接受 %2 个，接受率 α = %3，每次目标模型前向计算 %4 个词元（理论值 %5），比普通解码节省 %n 次目标模型前向计算。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
