@@ -6,7 +6,10 @@
 // follows the newest step, with a progress bar and a Cancel button that stops it; a run
 // that cannot start reports once and leaves Run enabled. The Compare tab comes last, takes
 // the run panel's settings when chosen, draws no step and exports; a click on a narration
-// line moves the timeline; the font scale and the theme change the whole application.
+// line or on an earlier speculative round moves the timeline; the run panel's speculative
+// sampling group maps to the request, explains what it cannot do and is remembered; the
+// font scale and the theme change the whole application.
+#include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QDragEnterEvent>
@@ -14,7 +17,10 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QGraphicsItem>
+#include <QGraphicsView>
 #include <QJsonObject>
+#include <QLabel>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
@@ -44,6 +50,8 @@
 #include "trace_document.h"
 #include "views/compare_view.h"
 #include "views/narration_view.h"
+#include "views/spec_round_rows.h"
+#include "views/speculative_view.h"
 
 namespace {
 
@@ -125,6 +133,8 @@ private Q_SLOTS:
     void cancelStopsALongRun();
     void compareTabComesLast();
     void narrationClickJumpsTheTimeline();
+    void speculativeRoundClickJumpsTheTimeline();
+    void speculativeSettingsMapToTheRequest();
     void fontScaleChangesTheApplicationFont();
     void darkThemeDarkensTheWindow();
     void languageChangeRetranslates();
@@ -157,6 +167,7 @@ void TestMainWindow::goldenTracesStepThrough_data() {
     QTest::newRow("paged-beam") << QStringLiteral("paged-beam.jsonl") << 12;
     QTest::newRow("sample-topp") << QStringLiteral("sample-topp.jsonl") << 12;
     QTest::newRow("flash-tiles") << QStringLiteral("flash-tiles.jsonl") << 12;
+    QTest::newRow("speculative") << QStringLiteral("speculative.jsonl") << 8;
 }
 
 void TestMainWindow::goldenTracesStepThrough() {
@@ -556,6 +567,100 @@ void TestMainWindow::narrationClickJumpsTheTimeline() {
     QTest::mouseClick(history->viewport(), Qt::LeftButton, Qt::NoModifier, rect.center());
     QCOMPARE(window.timelineBar()->step(), 1);
     QCOMPARE(narration->step(), 1);
+}
+
+void TestMainWindow::speculativeRoundClickJumpsTheTimeline() {
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    SpeculativeView* speculative = nullptr;
+    for (StepView* view : window.views())
+        if (auto* s = qobject_cast<SpeculativeView*>(view)) speculative = s;
+    QVERIFY(speculative);
+    window.setCurrentView(speculative);
+    QVERIFY(window.openTrace(kTraces + QStringLiteral("speculative.jsonl")));
+    window.timelineBar()->setStep(5);
+    // round 2's label, above the shown round 5
+    auto* graphics = speculative->findChild<QGraphicsView*>(QStringLiteral("roundsView"));
+    QVERIFY(graphics);
+    QGraphicsItem* label = nullptr;
+    for (QGraphicsItem* item : speculative->rows()->items())
+        if (item->data(SpecRoundRows::kRoleKey).toString() == QLatin1String("label") &&
+            item->data(SpecRoundRows::kRoundKey).toInt() == 2)
+            label = item;
+    QVERIFY(label);
+    graphics->ensureVisible(label);
+    QTest::mouseClick(graphics->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      graphics->mapFromScene(label->sceneBoundingRect().center()));
+    QCOMPARE(window.timelineBar()->step(), 2);
+}
+
+void TestMainWindow::speculativeSettingsMapToTheRequest() {
+    const QString tables = QStringLiteral(DECODELAB_SOURCE_DIR "/assets/tables");
+    RunRequest chosen;
+    chosen.generation.strategy = dlab::StrategyKind::Sample;
+    chosen.generation.num_draft_tokens = 6;
+    chosen.generation.draft_schedule = dlab::DraftSchedule::Heuristic;
+    chosen.drafter = RunRequest::Drafter::Model;
+    RunRequest request;
+    QString error;
+    {
+        RunPanel panel;
+        panel.addTableModels(tables);
+        panel.setRequest(chosen);
+        QVERIFY2(panel.request(&request, &error), qPrintable(error));
+        QCOMPARE(request.drafter, RunRequest::Drafter::Model);
+        QCOMPARE(request.draft, QStringLiteral("embedded:stories-draft"));
+        QCOMPARE(request.generation.num_draft_tokens, 6);
+        QCOMPARE(request.generation.draft_schedule, dlab::DraftSchedule::Heuristic);
+
+        // beam search cannot draft: the group says so and the run decodes without a drafter
+        RunRequest beam = chosen;
+        beam.generation.strategy = dlab::StrategyKind::Beam;
+        panel.setRequest(beam);
+        QVERIFY2(panel.request(&request, &error), qPrintable(error));
+        QCOMPARE(request.drafter, RunRequest::Drafter::None);
+        bool explained = false;
+        for (QLabel* label : panel.findChildren<QLabel*>())
+            explained = explained || (label->isVisibleTo(&panel) && label->text().contains(QStringLiteral("greedy")));
+        QVERIFY(explained);
+
+        // one sequence only
+        RunRequest samples = chosen;
+        samples.generation.num_return_sequences = 2;
+        panel.setRequest(samples);
+        QVERIFY(!panel.request(&request, &error));
+        QVERIFY2(error.contains(QStringLiteral("one sequence")), qPrintable(error));
+
+        // a table model drafts with a table, and its pair is chosen for it
+        RunRequest table = chosen;
+        table.model = tables + QStringLiteral("/speculative-target.json");
+        table.table = true;
+        panel.setRequest(table);
+        QVERIFY(!panel.request(&request, &error));
+        QVERIFY2(error.contains(QStringLiteral("draft table")), qPrintable(error));
+        auto* drafter = panel.findChild<QComboBox*>(QStringLiteral("drafter"));
+        QVERIFY(drafter);
+        drafter->setCurrentIndex(drafter->findData(QStringLiteral("table")));
+        QVERIFY2(panel.request(&request, &error), qPrintable(error));
+        QCOMPARE(request.drafter, RunRequest::Drafter::Table);
+        QCOMPARE(QFileInfo(request.draft).fileName(), QStringLiteral("speculative-draft.json"));
+
+        // prompt lookup, remembered
+        RunRequest lookup = chosen;
+        lookup.drafter = RunRequest::Drafter::PromptLookup;
+        lookup.generation.num_draft_tokens = 3;
+        lookup.generation.max_matching_ngram_size = 3;
+        panel.setRequest(lookup);
+        panel.saveSettings();
+    }
+    RunPanel restored;
+    restored.restoreSettings();
+    QVERIFY2(restored.request(&request, &error), qPrintable(error));
+    QCOMPARE(request.drafter, RunRequest::Drafter::PromptLookup);
+    QCOMPARE(request.generation.num_draft_tokens, 3);
+    QCOMPARE(request.generation.max_matching_ngram_size, 3);
+    QCOMPARE(request.generation.draft_schedule, dlab::DraftSchedule::Heuristic);
 }
 
 void TestMainWindow::fontScaleChangesTheApplicationFont() {
