@@ -11,7 +11,7 @@ traces=tests/data/traces
 out=docs/screenshots
 size=1600x900
 
-for trace in textbook-beam paged-beam sample-topp flash-tiles; do
+for trace in textbook-beam paged-beam sample-topp flash-tiles speculative; do
   if [ ! -f "$traces/$trace.jsonl" ]; then
     scripts/make-golden-traces.sh "$build" >/dev/null
     break
@@ -30,6 +30,7 @@ shots=(
   "flash-tiles|flash-tiles|flash-tiles|0|FlashAttention's 4 × 4 tiles of the prefill pass"
   "memory|memory|flash-tiles|0|the SRAM / HBM / main memory hierarchy with the prefill's HBM traffic"
   "narration|narration|textbook-beam|2|the textbook's beam search example told in sentences, at step 2"
+  "speculative|speculative|speculative|4|speculative sampling with the embedded draft model (γ = 4), round 4: one draft accepted, the next rejected and resampled from the residual, two never verified; α and tokens per target pass over the run"
 )
 
 # Chinese when this build has the translation; English always
