@@ -2,7 +2,7 @@
 // survivors and their cumulative log-probabilities, the dropped beam, the stop reason),
 // greedy search naming its token and probability, sampling naming what the chain left,
 // contrastive search weighing confidence against the degeneration penalty, a run stopped
-// by a full KV cache; and the view: the current sentence, the history, clicks on it.
+// by a full KV cache, speculative rounds of the table pair; and the view: the current sentence, the history, clicks on it.
 #include <QLabel>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -11,6 +11,7 @@
 
 #include "embedded_models.h"
 #include "engine/cpu_backend.h"
+#include "engine/model_drafter.h"
 #include "engine/session.h"
 #include "table/table_backend.h"
 #include "table/table_model.h"
@@ -183,6 +184,45 @@ private slots:
         VERIFY_CONTAINS(last, "Decoding stops: the KV cache ran out of room");
         VERIFY_CONTAINS(last, QString::fromStdString(timeline.finish()->detail));
         VERIFY_CONTAINS(Narrator(timeline).sentence(0), "paged KV cache (blocks of 4 positions)");
+    }
+
+    // A speculative round in one account: the drafts proposed, how many stood, the rejected
+    // one and its resampled replacement, the tokens added; the prompt says what a step is.
+    void speculativeRoundsAreNarrated() {
+        const TableModel target = load_table_model(DECODELAB_SOURCE_DIR "/assets/tables/speculative-target.json");
+        const TableModel draft = load_table_model(DECODELAB_SOURCE_DIR "/assets/tables/speculative-draft.json");
+        TableCodec codec(target);
+        TableBackend targetBackend(target), draftBackend(draft);
+        ModelDrafter drafter(draftBackend, "table");
+        GenerationConfig config;
+        config.strategy = StrategyKind::Sample;
+        config.max_new_tokens = 24;
+        config.seed = 5;
+        MemoryTrace trace;
+        SessionOptions options;
+        options.record_timings = false;
+        options.drafter = &drafter;
+        Session session(targetBackend, codec, config, &trace, options);
+        session.run("A");
+        const TraceTimeline timeline(trace.events());
+        const Narrator narrator(timeline);
+        VERIFY_CONTAINS(narrator.sentence(0), "the draft table proposes up to 4 tokens");
+        int checked = 0;
+        for (int step = 1; step <= timeline.last_step(); ++step) {
+            const SpecRoundEvent* round = timeline.spec_round_at(step);
+            QVERIFY(round);
+            const QString sentence = narrator.sentence(step);
+            VERIFY_CONTAINS(sentence, QStringLiteral("Round %1:").arg(round->round));
+            VERIFY_CONTAINS(sentence, QStringLiteral("“%1”").arg(QString::fromStdString(round->token_text)));
+            if (round->token_kind == "resampled" && round->accepted >= 2) {
+                VERIFY_CONTAINS(sentence, QStringLiteral("accepted the first %1").arg(round->accepted));
+                VERIFY_CONTAINS(sentence, QStringLiteral("at position %1").arg(round->accepted + 1));
+                VERIFY_CONTAINS(sentence, "residual distribution");
+                ++checked;
+            }
+            VERIFY_CONTAINS(sentence, QStringLiteral("added %1 token").arg(round->emitted));
+        }
+        QVERIFY(checked > 0);
     }
 
     void viewShowsSentenceAndHistory() {

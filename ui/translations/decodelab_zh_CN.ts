@@ -1922,6 +1922,10 @@ Tokens: %2</source>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
+    <message>
+        <source>%1 Speculative sampling makes each step a round: %2 proposes up to %3 tokens, the target model verifies them in one pass, and a step can add several tokens.</source>
+        <translation>%1 投机采样让每一步成为一轮：%2提出至多 %3 个词元，目标模型在一次前向计算中验证它们，因此一步可以增加多个词元。</translation>
+    </message>
 </context>
 <context>
     <name>Presentation</name>

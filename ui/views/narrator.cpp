@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "views/spec_round_text.h"
+
 using dlab::CandidateRecord;
 using dlab::SequenceRecord;
 using dlab::StepEvent;
@@ -80,6 +82,9 @@ QString Narrator::sentence(int step) const {
     QString text;
     if (step == 0) {
         text = promptSentence();
+    } else if (const dlab::SpecRoundEvent* round = m_timeline.spec_round_at(step)) {
+        // a speculative step is a round that may add several tokens: its own account
+        text = SpecRoundText::round(*round, m_timeline.run()->strategy == "greedy");
     } else if (const StepEvent* event = m_timeline.step_event(step)) {
         const std::string& strategy = m_timeline.run()->strategy;
         if (strategy == "beam")
@@ -172,6 +177,16 @@ std::set<int> Narrator::eosTokens(const dlab::TraceTimeline& timeline) {
 }
 
 QString Narrator::promptSentence() const {
+    const QString prompt = prefillSentence();
+    const dlab::RunEvent* run = m_timeline.run();
+    if (!m_timeline.speculative()) return prompt;
+    return tr("%1 Speculative sampling makes each step a round: %2 proposes up to %3 tokens, the target model "
+              "verifies them in one pass, and a step can add several tokens.")
+        .arg(prompt, SpecRoundText::drafterName(parameter(run, "draft")),
+             fromStd(parameter(run, "num-draft-tokens", "?")));
+}
+
+QString Narrator::prefillSentence() const {
     const dlab::RunEvent& run = *m_timeline.run();
     constexpr int kMaxPieces = 12;
     QStringList pieces = promptPieces(run);

@@ -1,9 +1,10 @@
 // The plain-language account of a run: one sentence per step saying what the strategy did
 // and why — which beams (集束) survive and on what cumulative log-probabilities, which token
 // greedy search (贪心搜索) takes, what the sampler chain left to sample from, how contrastive
-// search (对比搜索) traded confidence against the degeneration penalty — with the prompt and
-// prefill (预填充阶段) at step 0 and the stop reason at the end. Built with tr() and arg() so
-// that every sentence translates; the numbers come from the trace as they are.
+// search (对比搜索) traded confidence against the degeneration penalty, what a round of
+// speculative sampling (投机采样) kept of its drafts — with the prompt and prefill (预填充阶段)
+// at step 0 and the stop reason at the end. Built with tr() and arg() so that every sentence
+// translates; the numbers come from the trace as they are.
 #pragma once
 
 #include <QCoreApplication>
@@ -46,6 +47,7 @@ public:
 
 private:
     QString promptSentence() const;
+    QString prefillSentence() const;
     QString beamSentence(int step, const dlab::StepEvent& event) const;
     QString greedySentence(const dlab::StepEvent& event) const;
     QString sampleSentence(const dlab::StepEvent& event) const;
