@@ -124,7 +124,8 @@ qreal SpecRoundRows::addRow(const dlab::SpecRoundEvent& round, qreal top, bool c
         cell->setData(kPositionKey, position);
         cell->setData(kOutcomeKey, outcome);
         cell->setToolTip(tip);
-        if (current) cell->setCursor(Qt::PointingHandCursor);
+        // a cell of the shown round picks its position, one of an earlier round jumps there
+        cell->setCursor(Qt::PointingHandCursor);
         auto* word = textItem(cell, this, shown, font(), textOn(fill));
         word->setPos(x + (width - metrics.horizontalAdvance(shown)) / 2, top + (height - metrics.height()) / 2);
         if (outcome == QLatin1String("rejected")) {

@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "views/candidate_chart.h"
 #include "views/narrator.h"
@@ -178,14 +179,17 @@ void SpeculativeView::refresh() {
     }
     // the run's tallies after each round, as the summary event counts them at the end
     int accepted = 0, rejected = 0, emitted = 0;
+    std::map<int, int> roundsDrafting;  // drafts proposed → rounds so far that proposed that many
     for (size_t i = 0; i < m_rounds.size(); ++i) {
         const dlab::SpecRoundEvent& round = m_rounds[i];
         accepted += round.accepted;
         rejected += round.accepted < int(round.drafts.size()) ? 1 : 0;
         emitted += round.emitted;
+        ++roundsDrafting[int(round.drafts.size())];
         SoFar s;
         s.alpha = accepted + rejected > 0 ? double(accepted) / (accepted + rejected) : 0.0;
-        for (size_t j = 0; j <= i; ++j) s.expected += expectedTokens(s.alpha, int(m_rounds[j].drafts.size()));
+        // every earlier round at today's α: grouped by draft count, so a long live run stays linear
+        for (const auto& [drafts, rounds] : roundsDrafting) s.expected += rounds * expectedTokens(s.alpha, drafts);
         s.expected /= double(i + 1);
         s.measured = double(emitted) / double(i + 1);
         m_soFar.push_back(s);
