@@ -78,7 +78,7 @@ constexpr const char* kUsage =
     "      draws one of the desktop app's views at step N of a trace (default: the last step)\n"
     "      headless, WxH logical pixels (PDF: points; default 1600x900), or writes the numbers\n"
     "      behind it (.csv); VIEW is beam-tree, candidates, kv-blocks, flash-tiles, memory,\n"
-    "      narration or events (needs a build with the desktop app, DECODELAB_UI=ON)\n"
+    "      narration, speculative or events (needs a build with the desktop app, DECODELAB_UI=ON)\n"
     "\n"
     "MODEL is a GGUF file (architecture llama), a llama2.c checkpoint (.bin, with\n"
     "tokenizer.bin beside it or given by --tokenizer), or a model built into DecodeLab:\n"
