@@ -3,7 +3,8 @@
 // distribution, chi-square p > 0.01, for γ = 1, 3, 5 and through a sampler chain); a
 // table pair with α known in closed form; the heuristic γ schedule; prompt lookup; both KV
 // caches holding exactly what stands after each round and no block leaked; and greedy
-// speculative decoding equal to the target's greedy output on the embedded models.
+// speculative decoding (and sampling at temperature 0) equal to the target's greedy output
+// on the embedded models.
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -455,6 +456,14 @@ private slots:
                         QCOMPARE(result.tokens(), expected);
                         QVERIFY(result.speculative->rounds < 64 || drafter == &ngram_drafter);
                     }
+                    // sampling at temperature 0: every p and q is one-hot, so the rule
+                    // accepts exactly while the draft is the target's argmax
+                    SessionOptions options;
+                    options.drafter = drafter;
+                    GenerationConfig cold = sampling(64, 4);
+                    cold.temperature = 0.0f;
+                    Session session(target, tokenizer, cold, nullptr, options);
+                    QCOMPARE(session.run(prompt).tokens(), expected);
                 }
             }
         }
