@@ -26,17 +26,6 @@ constexpr int kMaxN = 1 << 22;                  // keeps every byte count far in
 constexpr long long kMaxTiles = 1LL << 27;      // tiles one point may walk (a few seconds)
 constexpr long long kMaxSram = 1LL << 40;
 
-std::vector<std::string> split_commas(const std::string& text) {
-    std::vector<std::string> parts;
-    size_t begin = 0;
-    while (begin <= text.size()) {
-        const size_t end = std::min(text.find(',', begin), text.size());
-        parts.push_back(text.substr(begin, end - begin));
-        begin = end + 1;
-    }
-    return parts;
-}
-
 std::vector<int> head_dims_of(const Args& args) {
     if (!args.has("head-dims")) return {64, 128};
     std::vector<int> dims;

@@ -111,4 +111,15 @@ const std::vector<std::string>& Args::values(const std::string& name) const {
     return it == m_all_values.end() ? kNone : it->second;
 }
 
+std::vector<std::string> split_commas(const std::string& text) {
+    std::vector<std::string> parts;
+    size_t begin = 0;
+    while (begin <= text.size()) {
+        const size_t end = std::min(text.find(',', begin), text.size());
+        parts.push_back(text.substr(begin, end - begin));
+        begin = end + 1;
+    }
+    return parts;
+}
+
 }  // namespace dlab

@@ -43,4 +43,7 @@ private:
     std::vector<std::string> m_positional;
 };
 
+// "a,b,,c" → {"a", "b", "", "c"}: the list options' values (--chain, --head-dims …).
+std::vector<std::string> split_commas(const std::string& text);
+
 }  // namespace dlab

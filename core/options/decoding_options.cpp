@@ -10,17 +10,6 @@ namespace {
 
 constexpr int kIntMax = std::numeric_limits<int>::max();
 
-std::vector<std::string> split_commas(const std::string& text) {
-    std::vector<std::string> parts;
-    size_t begin = 0;
-    while (begin <= text.size()) {
-        const size_t end = std::min(text.find(',', begin), text.size());
-        parts.push_back(text.substr(begin, end - begin));
-        begin = end + 1;
-    }
-    return parts;
-}
-
 }  // namespace
 
 const std::set<std::string>& decoding_option_names() {
