@@ -9,6 +9,28 @@
 #include "views/narration_view.h"
 #include "views/speculative_view.h"
 
+namespace {
+
+template <typename View>
+bool is(const StepView* view) {
+    return qobject_cast<const View*>(view) != nullptr;
+}
+
+struct ViewName {
+    const char* name;
+    bool (*matches)(const StepView*);
+};
+
+// in the registry's order
+constexpr ViewName kViewNames[] = {
+    {"beam-tree", is<BeamTreeView>},     {"narration", is<NarrationView>},
+    {"candidates", is<CandidatesView>},  {"kv-blocks", is<KvCacheView>},
+    {"flash-tiles", is<FlashTilesView>}, {"memory", is<MemoryHierarchyView>},
+    {"speculative", is<SpeculativeView>}, {"events", is<EventsView>},
+};
+
+}  // namespace
+
 std::vector<StepView*> createStepViews(QWidget* parent) {
     std::vector<StepView*> views;
     // the teaching views, in the order of the lesson, go here
@@ -23,4 +45,25 @@ std::vector<StepView*> createStepViews(QWidget* parent) {
     // the raw events last: for debugging, and the fallback for what no view explains
     views.push_back(new EventsView(parent));
     return views;
+}
+
+const QStringList& stepViewNames() {
+    static const QStringList names = [] {
+        QStringList list;
+        for (const ViewName& view : kViewNames) list << QLatin1String(view.name);
+        return list;
+    }();
+    return names;
+}
+
+QString stepViewName(const StepView* view) {
+    for (const ViewName& entry : kViewNames)
+        if (entry.matches(view)) return QLatin1String(entry.name);
+    return {};
+}
+
+StepView* findStepView(const std::vector<StepView*>& views, const QString& name) {
+    for (StepView* view : views)
+        if (stepViewName(view) == name) return view;
+    return nullptr;
 }

@@ -17,7 +17,6 @@
 
 #include "commands.h"
 #include "common/error.h"
-#include "events_view.h"
 #include "language.h"
 #include "options/args.h"
 #include "presentation.h"
@@ -25,14 +24,7 @@
 #include "trace/trace_timeline.h"
 #include "view_exporter.h"
 #include "view_registry.h"
-#include "views/beam_tree_view.h"
-#include "views/candidates_view.h"
 #include "views/compare_view.h"
-#include "views/flash_tiles_view.h"
-#include "views/kv_cache_view.h"
-#include "views/memory_hierarchy_view.h"
-#include "views/narration_view.h"
-#include "views/speculative_view.h"
 
 namespace dlab::cli {
 
@@ -41,38 +33,20 @@ namespace {
 constexpr int kMaxSide = 16384;  // 16384² ARGB pixels are already 1 GiB
 const QSize kDefaultSize(1600, 900);
 
-template <typename View>
-bool is(const StepView* view) {
-    return qobject_cast<const View*>(view) != nullptr;
-}
-
-// The command-line names of the registry's views: stable words for scripts, where the
-// views' titles are translated.
-struct ViewName {
-    const char* name;
-    bool (*matches)(const StepView*);
-};
-constexpr ViewName kViewNames[] = {
-    {"beam-tree", is<BeamTreeView>},    {"candidates", is<CandidatesView>},
-    {"kv-blocks", is<KvCacheView>},     {"flash-tiles", is<FlashTilesView>},
-    {"memory", is<MemoryHierarchyView>}, {"narration", is<NarrationView>},
-    {"speculative", is<SpeculativeView>}, {"events", is<EventsView>},
-};
-
 // The Compare view runs its own configurations instead of showing a trace's step.
 constexpr const char* kCompareView = "compare";
 
 std::string view_names() {
-    std::string names = kCompareView;
-    for (const ViewName& view : kViewNames) names += (names.empty() ? "" : ", ") + std::string(view.name);
-    return names;
+    return kCompareView + (", " + stepViewNames().join(QStringLiteral(", ")).toStdString());
 }
 
-const ViewName* view_name_of(const std::string& name) {
-    if (name == kCompareView) return nullptr;
-    for (const ViewName& view : kViewNames)
-        if (name == view.name) return &view;
-    throw InvalidArgument("--view: unknown view '" + name + "' (one of " + view_names() + ")");
+// The step view's name (the registry's), or empty for the Compare view.
+QString view_name_of(const std::string& name) {
+    if (name == kCompareView) return {};
+    const QString view = QString::fromStdString(name);
+    if (!stepViewNames().contains(view))
+        throw InvalidArgument("--view: unknown view '" + name + "' (one of " + view_names() + ")");
+    return view;
 }
 
 // "WxH" in logical pixels (PDF: points).
@@ -109,14 +83,11 @@ std::unique_ptr<QWidget> run_comparison(const Args& args) {
     return view;
 }
 
-std::unique_ptr<StepView> create_view(const ViewName& wanted) {
+std::unique_ptr<StepView> create_view(const QString& name) {
     QWidget holder;
-    for (StepView* view : createStepViews(&holder)) {
-        if (!wanted.matches(view)) continue;
-        view->setParent(nullptr);
-        return std::unique_ptr<StepView>(view);
-    }
-    throw Error(std::string("the desktop app has no view '") + wanted.name + "' in this build");
+    StepView* view = findStepView(createStepViews(&holder), name);
+    view->setParent(nullptr);
+    return std::unique_ptr<StepView>(view);
 }
 
 }  // namespace
@@ -125,8 +96,8 @@ int run_render(int argc, char** argv) {
     Args args(argc, argv, 2, {},
               {"trace", "view", "step", "out", "size", "lang", "theme", "model", "prompt", "max-new-tokens"});
     if (!args.positional().empty()) throw InvalidArgument("render: unexpected argument '" + args.positional()[0] + "'");
-    const ViewName* view_name = view_name_of(args.required("view"));
-    const bool compare = view_name == nullptr;
+    const QString view_name = view_name_of(args.required("view"));
+    const bool compare = view_name.isEmpty();
     if (compare && args.has("trace")) throw InvalidArgument("--trace: the compare view runs its own generations");
     if (!compare && (args.has("model") || args.has("prompt") || args.has("max-new-tokens")))
         throw InvalidArgument("--model, --prompt and --max-new-tokens apply to --view compare only");
@@ -176,7 +147,7 @@ int run_render(int argc, char** argv) {
     if (compare) {
         view = run_comparison(args);
     } else {
-        std::unique_ptr<StepView> step_view = create_view(*view_name);
+        std::unique_ptr<StepView> step_view = create_view(view_name);
         step_view->setTimeline(&timeline);
         step_view->showStep(step, false);
         view = std::move(step_view);
