@@ -150,6 +150,16 @@ void DebugPanel::removeCondition(int row) {
     delete m_list->takeItem(row);
 }
 
+void DebugPanel::setLessonPauses(const std::vector<int>& steps) {
+    for (int row = conditionCount() - 1; row >= 0; --row)
+        if (m_rows[size_t(row)].lesson) removeCondition(row);
+    for (int step : steps) {
+        const int row = addCondition({Kind::AtStep, step});
+        m_rows[size_t(row)].lesson = true;
+        refreshRow(row);
+    }
+}
+
 bool DebugPanel::isConditionEnabled(int row) const { return m_list->item(row)->checkState() == Qt::Checked; }
 
 void DebugPanel::setConditionEnabled(int row, bool enabled) {
@@ -164,7 +174,8 @@ QString DebugPanel::pauseReason(const dlab::TraceTimeline& timeline, int step) c
         const Row& r = m_rows[size_t(row)];
         if (dlab::pause_reason(r.condition, timeline, step).empty()) continue;
         // "paused at step 3: at step 3" would say nothing
-        if (r.condition.kind == Kind::AtStep) return tr("the step asked for");
+        if (r.condition.kind == Kind::AtStep)
+            return r.lesson ? tr("the lesson pauses here") : tr("the step asked for");
         const QString why = detail(r.condition, timeline, step);
         return why.isEmpty() ? describe(r) : tr("%1 (%2)").arg(describe(r), why);
     }
@@ -281,7 +292,7 @@ QString DebugPanel::describe(const Row& row) const {
                                                   : tr("token %1 “%2”").arg(c.token).arg(row.tokenText);
     switch (c.kind) {
         case Kind::AtStep:
-            return tr("at step %1").arg(c.step);
+            return row.lesson ? tr("at step %1 (lesson)").arg(c.step) : tr("at step %1").arg(c.step);
         case Kind::TokenEnters:
             return tr("%1 enters the candidates").arg(token);
         case Kind::TokenLeaves:

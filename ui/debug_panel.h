@@ -4,6 +4,7 @@
 // below a threshold. Each row maps to a dlab::PauseCondition and can be switched off; the
 // window asks pauseReason() after every step it plays or receives and pauses when it
 // answers. A token is typed as an id or as its text, found among the trace's candidates.
+// A lesson's run adds its own pauses (at steps), listed and switched off like the others.
 #pragma once
 
 #include <QWidget>
@@ -34,6 +35,9 @@ public:
     // blocks, a probability); -1 with the reason in `error` when the text does not say one.
     int addCondition(dlab::PauseCondition::Kind kind, const QString& value, QString* error = nullptr);
     void removeCondition(int row);
+    // Replaces the previous lesson run's pauses with pauses after these steps.
+    void setLessonPauses(const std::vector<int>& steps);
+    bool isLessonCondition(int row) const { return m_rows[size_t(row)].lesson; }
     int conditionCount() const { return int(m_rows.size()); }
     const dlab::PauseCondition& condition(int row) const { return m_rows[size_t(row)].condition; }
     bool isConditionEnabled(int row) const;
@@ -69,6 +73,7 @@ private:
     struct Row {
         dlab::PauseCondition condition;
         QString tokenText;  // a token condition's text when known, kept across traces
+        bool lesson = false;  // one of a lesson run's pauses
     };
 
     void retranslateUi();

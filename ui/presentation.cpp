@@ -78,16 +78,21 @@ class ChoiceMenu : public QMenu {
 public:
     using Texts = std::function<void(QMenu* menu, const QList<QAction*>& choices)>;
 
-    ChoiceMenu(QWidget* parent, const QVariantList& values, const QVariant& current,
+    ChoiceMenu(QWidget* parent, const QVariantList& values, std::function<QVariant()> current,
                std::function<void(const QVariant&)> choose, Texts texts)
         : QMenu(parent), m_group(new QActionGroup(this)), m_texts(std::move(texts)) {
         for (const QVariant& value : values) {
             QAction* action = addAction(QString());
             action->setCheckable(true);
-            action->setChecked(value == current);
             action->setData(value);
             m_group->addAction(action);
         }
+        const auto check = [this, current = std::move(current)] {
+            const QVariant now = current();
+            for (QAction* action : m_group->actions()) action->setChecked(action->data() == now);
+        };
+        check();
+        connect(this, &QMenu::aboutToShow, this, check);
         connect(m_group, &QActionGroup::triggered, this,
                 [choose = std::move(choose)](QAction* action) { choose(action->data()); });
         m_texts(this, m_group->actions());
@@ -111,7 +116,7 @@ const QList<int>& Presentation::fontScales() {
     return scales;
 }
 
-void Presentation::setFontScale(int percent) {
+void Presentation::setFontScale(int percent, bool remember) {
     QFont font = original().font;
     // a font sized in pixels (some platforms) scales in pixels
     if (font.pointSizeF() > 0)
@@ -120,7 +125,7 @@ void Presentation::setFontScale(int percent) {
         font.setPixelSize(qRound(font.pixelSize() * percent / 100.0));
     QApplication::setFont(font);
     g_fontScale = percent;
-    QSettings().setValue(kFontScaleKey, percent);
+    if (remember) QSettings().setValue(kFontScaleKey, percent);
 }
 
 int Presentation::fontScale() { return g_fontScale; }
@@ -154,7 +159,7 @@ QMenu* createFontScaleMenu(QWidget* parent) {
     QVariantList scales;
     for (int percent : Presentation::fontScales()) scales << percent;
     return new ChoiceMenu(
-        parent, scales, Presentation::fontScale(),
+        parent, scales, [] { return QVariant(Presentation::fontScale()); },
         [](const QVariant& percent) { Presentation::setFontScale(percent.toInt()); },
         [](QMenu* menu, const QList<QAction*>& choices) {
             menu->setTitle(Presentation::tr("&Font size (for projectors)"));
@@ -166,7 +171,8 @@ QMenu* createFontScaleMenu(QWidget* parent) {
 QMenu* createThemeMenu(QWidget* parent) {
     using Theme = Presentation::Theme;
     return new ChoiceMenu(
-        parent, {int(Theme::System), int(Theme::Light), int(Theme::Dark)}, int(Presentation::theme()),
+        parent, {int(Theme::System), int(Theme::Light), int(Theme::Dark)},
+        [] { return QVariant(int(Presentation::theme())); },
         [](const QVariant& theme) { Presentation::setTheme(Theme(theme.toInt())); },
         [](QMenu* menu, const QList<QAction*>& choices) {
             menu->setTitle(Presentation::tr("&Theme"));

@@ -19,8 +19,9 @@ public:
 
     // The scales the View menu offers, in percent.
     static const QList<int>& fontScales();
-    // The application font at `percent` of the size it had before any scaling.
-    static void setFontScale(int percent);
+    // The application font at `percent` of the size it had before any scaling; remembered
+    // unless `remember` is false (classroom mode's scale is the mode's, not the user's pick).
+    static void setFontScale(int percent, bool remember = true);
     static int fontScale();
 
     // System: the platform's style and palette; Light: the platform's style with its
@@ -33,7 +34,7 @@ public:
     static void restoreSaved();
 };
 
-// The View menu's "Font size" and "Theme" submenus: the current choice is checked; each
-// retranslates itself.
+// The View menu's "Font size" and "Theme" submenus: the current choice is checked (also
+// when something else changed it since); each retranslates itself.
 QMenu* createFontScaleMenu(QWidget* parent);
 QMenu* createThemeMenu(QWidget* parent);

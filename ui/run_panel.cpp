@@ -110,6 +110,7 @@ RunPanel::RunPanel(QWidget* parent)
       m_maxNewTokens(intSpin(1, 4096, 24)),
       m_seed(intSpin(0, std::numeric_limits<int>::max(), 0)),
       m_kvKind(choice({QStringLiteral("contiguous"), QStringLiteral("sliding"), QStringLiteral("paged")})),
+      m_maxSeqLen(intSpin(0, 1 << 20, 0)),
       m_blockSize(intSpin(1, 128, 16)),
       m_numBlocks(intSpin(0, 1 << 20, 0)),
       m_prefixCaching(new QCheckBox),
@@ -166,6 +167,7 @@ RunPanel::RunPanel(QWidget* parent)
     // KV cache
     m_kvForm = new QFormLayout(m_kvBox);
     addRow(m_kvForm, m_kvKind);
+    addRow(m_kvForm, m_maxSeqLen);
     addRow(m_kvForm, m_blockSize);
     addRow(m_kvForm, m_numBlocks);
     m_kvForm->addRow(QString(), m_prefixCaching);
@@ -226,6 +228,7 @@ RunPanel::RunPanel(QWidget* parent)
                    {QStringLiteral("sample-num-return-sequences"), m_sampleReturnSequences},
                    {QStringLiteral("chain-order"), m_chainOrder},
                    {QStringLiteral("kv"), m_kvKind},
+                   {QStringLiteral("max-seq-len"), m_maxSeqLen},
                    {QStringLiteral("block-size"), m_blockSize},
                    {QStringLiteral("num-blocks"), m_numBlocks},
                    {QStringLiteral("prefix-caching"), m_prefixCaching},
@@ -252,6 +255,7 @@ void RunPanel::retranslate() {
     // the minimum shown as a word where it means a default
     m_topK->setSpecialValueText(tr("off"));
     m_noRepeatNgram->setSpecialValueText(tr("off"));
+    m_maxSeqLen->setSpecialValueText(tr("model's context"));
     m_numBlocks->setSpecialValueText(tr("auto"));
     m_sramBytes->setSpecialValueText(tr("preset"));
     m_tileRows->setSpecialValueText(tr("from SRAM"));
@@ -294,6 +298,7 @@ void RunPanel::retranslate() {
     setLabel(m_chainOrder, tr("Chain order"));
     m_kvBox->setTitle(tr("KV cache"));
     setLabel(m_kvKind, tr("Layout"));
+    setLabel(m_maxSeqLen, tr("Max sequence length"));
     setLabel(m_blockSize, tr("Block size"));
     setLabel(m_numBlocks, tr("Blocks"));
     setLabel(m_window, tr("Window"));
@@ -441,6 +446,7 @@ bool RunPanel::request(RunRequest* request, QString* error) const {
         // a table model has no KV cache or attention: those settings stay at their defaults
         if (!r.table) {
             r.kv.kind = dlab::parse_kv_kind(m_kvKind->currentData().toString().toStdString());
+            r.kv.max_seq_len = m_maxSeqLen->value();
             if (r.kv.kind == dlab::KvKind::Paged) {
                 r.kv.block_size = m_blockSize->value();
                 r.kv.num_blocks = m_numBlocks->value();
@@ -498,6 +504,7 @@ void RunPanel::setRequest(const RunRequest& r) {
     m_noRepeatNgram->setValue(g.no_repeat_ngram_size);
     selectData(m_chainOrder, QString::fromStdString(g.chain_order));
     selectData(m_kvKind, QString::fromLatin1(dlab::kv_kind_name(r.kv.kind)));
+    m_maxSeqLen->setValue(r.kv.max_seq_len);
     m_blockSize->setValue(r.kv.block_size);
     m_numBlocks->setValue(r.kv.num_blocks);
     m_prefixCaching->setChecked(r.kv.prefix_caching);

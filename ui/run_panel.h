@@ -94,6 +94,7 @@ private:
     // KV cache
     QFormLayout* m_kvForm;
     QComboBox* m_kvKind;
+    QSpinBox* m_maxSeqLen;
     QSpinBox* m_blockSize;
     QSpinBox* m_numBlocks;
     QCheckBox* m_prefixCaching;

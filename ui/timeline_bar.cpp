@@ -61,8 +61,8 @@ TimelineBar::TimelineBar(QWidget* parent)
     connect(m_last, &QAction::triggered, this, &TimelineBar::last);
     connect(m_slider, &QSlider::valueChanged, this, [this](int value) { setStep(value); });
     connect(m_spin, &QSpinBox::valueChanged, this, [this](int value) { setStep(value); });
-    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] { m_timer->setInterval(qRound(1000.0 / speed())); });
-    m_timer->setInterval(qRound(1000.0 / speed()));
+    connect(m_speed, &QComboBox::currentIndexChanged, this, &TimelineBar::updateInterval);
+    updateInterval();
     connect(m_timer, &QTimer::timeout, this, &TimelineBar::onTick);
     retranslateUi();
 }
@@ -81,7 +81,8 @@ void TimelineBar::retranslateUi() {
     m_spin->setToolTip(tr("Jump to step"));
     m_spin->setPrefix(tr("step "));
     for (int i = 0; i < m_speed->count(); ++i) m_speed->setItemText(i, tr("%1×").arg(m_speed->itemData(i).toDouble()));
-    m_speed->setToolTip(tr("Playback speed (1× = one step per second)"));
+    m_speed->setToolTip(m_pace > 0 ? tr("Classroom mode plays %1 s per step").arg(m_pace / 1000.0)
+                                   : tr("Playback speed (1× = one step per second)"));
     // Play/Pause and the step count
     updateControls();
 }
@@ -101,6 +102,17 @@ void TimelineBar::setSpeed(double stepsPerSecond) {
     m_speed->setCurrentIndex(nearest);
 }
 
+void TimelineBar::setPace(int msPerStep) {
+    m_pace = std::max(0, msPerStep);
+    m_speed->setEnabled(m_pace == 0);
+    updateInterval();
+    retranslateUi();
+}
+
+void TimelineBar::updateInterval() { m_timer->setInterval(m_pace > 0 ? m_pace : qRound(1000.0 / speed())); }
+
+void TimelineBar::setOpenEnded(bool openEnded) { m_openEnded = openEnded; }
+
 void TimelineBar::setLastStep(int lastStep) {
     m_lastStep = std::max(0, lastStep);
     updateControls();
@@ -116,8 +128,8 @@ void TimelineBar::setStep(int step, bool animate, bool force) {
 }
 
 void TimelineBar::play() {
-    // playing from the end starts over
-    if (m_step >= m_lastStep) setStep(0);
+    // playing from the end starts over, unless more steps are coming
+    if (m_step >= m_lastStep && !m_openEnded) setStep(0);
     m_timer->start();
     updateControls();
 }
@@ -139,7 +151,7 @@ void TimelineBar::last() { setStep(m_lastStep); }
 
 void TimelineBar::onTick() {
     if (m_step >= m_lastStep) {
-        pause();
+        if (!m_openEnded) pause();
         return;
     }
     setStep(m_step + 1, true);

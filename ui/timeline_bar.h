@@ -2,7 +2,7 @@
 // box to jump, a speed control. Keyboard anywhere in the window (the bar's actions are
 // window shortcuts): Space plays or pauses, ←/→ step, Home/End jump; a text field with the
 // focus keeps those keys for itself. Playing advances one step per timer tick and stops at
-// the last step.
+// the last step, or waits there while a live run may add more.
 #pragma once
 
 #include <QWidget>
@@ -27,6 +27,13 @@ public:
     double speed() const;
     // Chooses the offered speed nearest to `stepsPerSecond` (0.5 … 8).
     void setSpeed(double stepsPerSecond);
+    // Plays at `msPerStep` instead of the speed control's pace (classroom mode's auto-play);
+    // 0 gives the pace back to the control.
+    void setPace(int msPerStep);
+    int pace() const { return m_pace; }
+    // While a live run may add steps, playing waits at the last step for the next one instead
+    // of stopping, and Play there does not start over.
+    void setOpenEnded(bool openEnded);
 
     // Play/pause, first, back, forward, last: for the window's menu.
     QList<QAction*> navigationActions() const;
@@ -55,9 +62,12 @@ private:
     void retranslateUi();
     void onTick();
     void updateControls();
+    void updateInterval();
 
     int m_step = 0;
     int m_lastStep = 0;
+    int m_pace = 0;  // ms per step while it overrides the speed control; 0: the control's
+    bool m_openEnded = false;
     QAction* m_first;
     QAction* m_back;
     QAction* m_play;

@@ -278,6 +278,17 @@ Tokens: %2</source>
     </message>
 </context>
 <context>
+    <name>ClassroomMode</name>
+    <message>
+        <source>&amp;Classroom mode</source>
+        <translation>课堂模式(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Large fonts, the narration under the view, and the steps played by themselves at the lesson&apos;s pace; Space pauses and resumes (F11)</source>
+        <translation>大字号，讲解显示在视图下方，各步按课程的节奏自动播放；空格键暂停和继续（F11）</translation>
+    </message>
+</context>
+<context>
     <name>CompareRunner</name>
     <message>
         <source>&apos;%1&apos;: expected key=value pairs separated by commas</source>
@@ -682,6 +693,14 @@ Tokens: %2</source>
     <message>
         <source>the step asked for</source>
         <translation>所要求的步</translation>
+    </message>
+    <message>
+        <source>the lesson pauses here</source>
+        <translation>课程在此暂停</translation>
+    </message>
+    <message>
+        <source>at step %1 (lesson)</source>
+        <translation>到达第 %1 步（课程）</translation>
     </message>
 </context>
 <context>
@@ -1287,6 +1306,55 @@ Tokens: %2</source>
     <message>
         <source>Follow the system (%1)</source>
         <translation>跟随系统（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>LessonController</name>
+    <message>
+        <source>The lesson asks for a view “%1” this app does not have (one of %2)</source>
+        <translation>课程要求的视图“%1”在本程序中没有（可用的有 %2）</translation>
+    </message>
+    <message>
+        <source>Tutorials</source>
+        <translation>教程</translation>
+    </message>
+    <message>
+        <source>&amp;Tutorials</source>
+        <translation>教程(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>LessonLibrary</name>
+    <message>
+        <source>Cannot copy the lesson file %1 to %2</source>
+        <translation>无法把课程文件 %1 复制到 %2</translation>
+    </message>
+    <message>
+        <source>Cannot load the lesson:
+%1</source>
+        <translation>无法载入课程：
+%1</translation>
+    </message>
+    <message>
+        <source>Cannot make a temporary folder for the lessons: %1</source>
+        <translation>无法为课程创建临时文件夹：%1</translation>
+    </message>
+    <message>
+        <source>%1 holds no lesson: a lesson folder has a scenario.json</source>
+        <translation>%1 中没有课程：课程文件夹里应有 scenario.json</translation>
+    </message>
+</context>
+<context>
+    <name>LessonRequest</name>
+    <message>
+        <source>The run sets --%1, which the run panel has no setting for: run this lesson with decodelab-cli lesson</source>
+        <translation>这次运行设置了 --%1，运行面板中没有这一项：请用 decodelab-cli lesson 运行这一课</translation>
+    </message>
+    <message>
+        <source>The lesson&apos;s run cannot start:
+%1</source>
+        <translation>这一课的运行无法开始：
+%1</translation>
     </message>
 </context>
 <context>
@@ -2282,6 +2350,14 @@ Tokens: %2</source>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
+    <message>
+        <source>model&apos;s context</source>
+        <translation>模型的上下文长度</translation>
+    </message>
+    <message>
+        <source>Max sequence length</source>
+        <translation>最大序列长度</translation>
+    </message>
 </context>
 <context>
     <name>SpecRoundRows</name>
@@ -2731,6 +2807,77 @@ To get one, choose a drafter under Speculative sampling in the run panel (with g
     <message>
         <source>Pause</source>
         <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Classroom mode plays %1 s per step</source>
+        <translation>课堂模式每步播放 %1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>TutorialsPanel</name>
+    <message>
+        <source>Open lesson folder</source>
+        <translation>打开课程文件夹</translation>
+    </message>
+    <message>
+        <source>%1. %2</source>
+        <translation>%1. %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the lesson text %1</source>
+        <translation>无法读取课文 %1</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Load and run</source>
+        <translation>载入并运行</translation>
+    </message>
+    <message>
+        <source>Set the run panel to this run&apos;s settings, open its views and start it</source>
+        <translation>把运行面板设为这次运行的设置，打开它的视图并开始运行</translation>
+    </message>
+    <message>
+        <source>Open lesson folder…</source>
+        <translation>打开课程文件夹…</translation>
+    </message>
+    <message>
+        <source>Add a lesson of your own: a folder with a scenario.json and its lesson texts</source>
+        <translation>添加自己的课程：一个含有 scenario.json 和课文的文件夹</translation>
+    </message>
+    <message>
+        <source>Auto-play pace</source>
+        <translation>自动播放节奏</translation>
+    </message>
+    <message>
+        <source>How fast classroom mode plays the steps</source>
+        <translation>课堂模式自动播放各步的快慢</translation>
+    </message>
+    <message>
+        <source>The lesson&apos;s</source>
+        <translation>按课程设定</translation>
+    </message>
+    <message>
+        <source>%1 s per step</source>
+        <translation>每步 %1 秒</translation>
+    </message>
+    <message>
+        <source>The lessons; choose one to read it and see its runs</source>
+        <translation>课程列表：选一课阅读课文，并查看它的各次运行</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Pauses at step %1</source>
+        <translation>在第 %1 步暂停</translation>
+    </message>
+    <message>
+        <source>Pauses at steps %1</source>
+        <translation>在第 %1 步暂停</translation>
     </message>
 </context>
 <context>
