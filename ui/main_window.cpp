@@ -26,9 +26,11 @@
 #include <QVBoxLayout>
 
 #include "app_settings.h"
+#include "classroom_mode.h"
 #include "debug_panel.h"
 #include "divergence_dialog.h"
 #include "language.h"
+#include "lesson_controller.h"
 #include "presentation.h"
 #include "run_controller.h"
 #include "run_panel.h"
@@ -36,6 +38,7 @@
 #include "trace/chrome_trace.h"
 #include "trace/jsonl.h"
 #include "trace_document.h"
+#include "tutorials_panel.h"
 #include "view_exporter.h"
 #include "view_registry.h"
 #include "views/compare_view.h"
@@ -131,6 +134,7 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::RightDockWidgetArea, m_debugDock);
     m_debugDock->hide();
     m_debugPanel->setTimeline(&m_document->timeline());
+    m_lessons = new LessonController(this);
 
     // model loading and long runs: progress with a way out
     m_progress->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('0')) * 20);
@@ -183,6 +187,8 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("state")).toByteArray());
     m_runPanel->restoreSettings();
+    // after the layout: classroom mode keeps the one it found to put back
+    m_lessons->restoreSettings();
     updateTitle();
 }
 
@@ -195,6 +201,7 @@ void MainWindow::createMenus() {
     m_recentMenu = m_fileMenu->addMenu(QString());
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     m_compareTracesAction = m_fileMenu->addAction(QString(), this, &MainWindow::compareTracesDialog);
+    m_fileMenu->addAction(m_lessons->panel()->openFolderAction());
     m_fileMenu->addSeparator();
     m_exportAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportViewDialog);
     m_exportCsvAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportCsvDialog);
@@ -205,6 +212,8 @@ void MainWindow::createMenus() {
     m_viewMenu = menuBar()->addMenu(QString());
     m_viewMenu->addAction(m_runDock->toggleViewAction());
     m_viewMenu->addAction(m_debugDock->toggleViewAction());
+    m_viewMenu->addAction(m_lessons->tutorialsAction());
+    m_viewMenu->addAction(m_lessons->classroom()->action());
     m_viewMenu->addSeparator();
     m_viewMenu->addActions(m_timeline->navigationActions());
     m_viewMenu->addSeparator();
@@ -242,6 +251,7 @@ void MainWindow::retranslateUi() {
     m_runDock->toggleViewAction()->setText(tr("Run panel"));
     m_debugDock->setWindowTitle(tr("Debugging"));
     m_debugDock->toggleViewAction()->setText(tr("Pause-on conditions"));
+    m_lessons->retranslate();
     m_helpMenu->setTitle(tr("&Help"));
     m_aboutAction->setText(tr("&About DecodeLab"));
 
@@ -270,6 +280,7 @@ bool MainWindow::openTrace(const QString& path) {
         // the run goes on to its end in the background; its events are no longer wanted
         m_controller->stop();
         m_live = false;
+        m_timeline->setOpenEnded(false);
     }
     QString error;
     if (!m_document->open(path, &error)) {
@@ -320,6 +331,7 @@ bool MainWindow::startRun() {
     }
     m_runPanel->saveSettings();
     m_live = true;
+    m_timeline->setOpenEnded(true);
     m_backendNote.clear();
     m_document->clear();
     m_runPanel->setRunning(true);
@@ -336,6 +348,7 @@ void MainWindow::stopRun() { m_controller->stop(); }
 
 void MainWindow::onRunFinished(const QString& stopReason, const QString& detail) {
     m_live = false;
+    m_timeline->setOpenEnded(false);
     m_runPanel->setRunning(false);
     m_progress->hide();
     m_cancel->hide();
@@ -358,7 +371,9 @@ void MainWindow::onDocumentReset() {
     m_followPaused = false;
     m_checkedStep = 0;
     m_debugPanel->clearPause();
-    m_timeline->pause();
+    // a live run's first events leave the timeline as the run's start set it (paused, or
+    // auto-playing in classroom mode)
+    if (!m_live || m_document->isEmpty()) m_timeline->pause();
     m_timeline->setLastStep(m_document->lastStep());
     // a replay starts at the prompt; a live run starts there anyway
     m_timeline->setStep(0, false, true);
@@ -367,8 +382,9 @@ void MainWindow::onDocumentReset() {
 
 void MainWindow::onStepsChanged(int lastStep) {
     m_timeline->setLastStep(lastStep);
-    // a live run shows its newest step; a replay stays where the user is
-    if (m_live && !m_followPaused) followLiveRun();
+    // a live run shows its newest step unless the timeline plays its steps at its own pace;
+    // a replay stays where the user is
+    if (m_live && !m_followPaused && !m_timeline->isPlaying()) followLiveRun();
 }
 
 // Moves to the live run's newest step unless a pause-on condition holds at a step before
@@ -417,8 +433,13 @@ void MainWindow::onStepChanged(int step, bool animate) {
         m_views[size_t(current)]->showStep(step, animate);
         m_viewSteps[size_t(current)] = step;
     }
-    // a replay playing stops where a pause-on condition holds
+    // playing stops where a pause-on condition holds; a live run played is no longer
+    // followed, and the steps played need no check when it would be again
     if (m_timeline->isPlaying()) {
+        if (m_live) {
+            m_followPaused = true;
+            m_checkedStep = std::max(m_checkedStep, step);
+        }
         const QString reason = m_debugPanel->pauseReason(m_document->timeline(), step);
         if (!reason.isEmpty()) pauseAt(step, reason);
     }
@@ -612,6 +633,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.beginGroup(kWindowGroup);
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("state"), saveState());
+    settings.setValue(QStringLiteral("state"), m_lessons->classroom()->windowState());
     event->accept();
 }

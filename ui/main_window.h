@@ -1,8 +1,8 @@
 // DecodeLab's window: the step views in tabs over the timeline bar, then the Compare tab;
-// the run panel and the debugger's pause-on conditions in docks; menus for traces, export,
-// docks and presentation (font scale, theme). A trace file replays with no model; a live
-// run streams into the same document and the views follow its newest step until a pause-on
-// condition holds.
+// the run panel, the debugger's pause-on conditions and the Tutorials panel in docks; menus
+// for traces, export, docks, classroom mode and presentation (font scale, theme). A trace
+// file replays with no model; a live run streams into the same document and the views
+// follow its newest step until a pause-on condition holds or the timeline plays it.
 #pragma once
 
 #include <QMainWindow>
@@ -14,6 +14,7 @@
 class CompareView;
 class DebugPanel;
 class DivergenceDialog;
+class LessonController;
 class QAction;
 class QDockWidget;
 class QLabel;
@@ -36,6 +37,7 @@ public:
     // Where error messages go; a dialog unless replaced (tests record them instead).
     using ErrorHandler = std::function<void(const QString& message)>;
     void setErrorHandler(ErrorHandler handler) { m_errorHandler = std::move(handler); }
+    void reportError(const QString& message);
 
     // Replaces the trace with a JSONL file's; on failure the message goes to the error
     // handler, the current trace stays and false is returned.
@@ -64,6 +66,8 @@ public:
     TimelineBar* timelineBar() const { return m_timeline; }
     DebugPanel* debugPanel() const { return m_debugPanel; }
     CompareView* compareView() const { return m_compare; }
+    // The Tutorials dock and classroom mode.
+    LessonController* lessons() const { return m_lessons; }
     const std::vector<StepView*>& views() const { return m_views; }
     // The step view of the current tab; nullptr on the Compare tab.
     StepView* currentView() const;
@@ -90,7 +94,6 @@ protected:
 
 private:
     void createMenus();
-    void reportError(const QString& message);
     void onDocumentReset();
     void onStepsChanged(int lastStep);
     void onStepChanged(int step, bool animate);
@@ -117,6 +120,7 @@ private:
     DebugPanel* m_debugPanel;
     QDockWidget* m_runDock;
     QDockWidget* m_debugDock;
+    LessonController* m_lessons;
     QTabWidget* m_tabs;
     std::vector<StepView*> m_views;
     std::vector<int> m_viewSteps;  // [views] the step each view shows; -1 when it must redraw

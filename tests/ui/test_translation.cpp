@@ -4,7 +4,8 @@
 // combo items, spin box affixes, placeholders, tooltips, table headers and cells, charts'
 // titles, axes and legends, and the texts drawn in scenes. Allowed are the terms the book
 // keeps (KV, HBM, SRAM, top-k …), product and format names, units, identifiers, file names
-// and the trace's own texts. Switching back restores exactly the English texts; a window
+// and the trace's own texts; in the Tutorials panel (open at lesson 1), the lessons' own titles.
+// Switching back restores exactly the English texts; a window
 // made while zh_CN is on is Chinese too. Also: the system's language is matched, the menu's
 // pick is remembered and overrides the system, and the translations have no unfinished entry.
 #include <QAbstractButton>
@@ -45,9 +46,12 @@
 #include <functional>
 
 #include "language.h"
+#include "lesson_controller.h"
+#include "lesson_library.h"
 #include "main_window.h"
 #include "timeline_bar.h"
 #include "trace_document.h"
+#include "tutorials_panel.h"
 
 namespace {
 
@@ -60,6 +64,7 @@ struct Shown {
     QString text;
     bool traceData = false;  // the events view's table: the trace's own names may show
     bool syntax = false;     // the comparison's specs: command-line options stay as typed
+    bool lessonText = false; // the Tutorials panel: the lessons' titles are the lesson author's
 };
 
 bool inside(const QWidget* widget, const char* className) {
@@ -83,7 +88,8 @@ QList<Shown> shownTexts(QMainWindow& window, bool tooltips) {
     const auto add = [&](const QWidget* widget, const QString& what, const QString& text) {
         if (text.trimmed().isEmpty()) return;
         out.append({QString::fromLatin1(widget->metaObject()->className()) + QLatin1Char(' ') + what,
-                    plain(text), inside(widget, "EventsView"), inside(widget, "CompareView")});
+                    plain(text), inside(widget, "EventsView"), inside(widget, "CompareView"),
+                    inside(widget, "TutorialsPanel")});
     };
     add(&window, QStringLiteral("title"), window.windowTitle());
     // menus filled when opened (recent files), as the user sees them
@@ -231,7 +237,8 @@ bool fromModelText(const QString& word, const QSet<QString>& textWords) {
 }
 
 // The English words left in `s` once everything allowed is taken out.
-QStringList englishWords(const Shown& s, const QSet<QString>& textWords, const QSet<QString>& traceWords) {
+QStringList englishWords(const Shown& s, const QSet<QString>& textWords, const QSet<QString>& traceWords,
+                         const QSet<QString>& lessonWords) {
     QString text = s.text;
     // quoted: the model's text ("the sequence “Once upon a time”", the token ‘cat’)
     static const QRegularExpression quoted(QStringLiteral("“[^”]*”|‘[^’]*’|\"[^\"]*\""));
@@ -243,7 +250,9 @@ QStringList englishWords(const Shown& s, const QSet<QString>& textWords, const Q
     static const QRegularExpression word(QStringLiteral("[A-Za-z]{2,}"));
     for (const QRegularExpressionMatch& m : word.globalMatch(text)) {
         const QString w = m.captured();
-        if (fromModelText(w, textWords) || (s.traceData && traceWords.contains(w))) continue;
+        if (fromModelText(w, textWords) || (s.traceData && traceWords.contains(w)) ||
+            (s.lessonText && lessonWords.contains(w)))
+            continue;
         words.append(w);
     }
     return words;
@@ -274,6 +283,18 @@ QSet<QString> textWords(const dlab::TraceTimeline& timeline) {
                 for (const dlab::SpecCandidate& c : position) add(c.text);
             for (const dlab::SpecCandidate& c : round->residual) add(c.text);
         }
+    }
+    return words;
+}
+
+// The words of every lesson's Chinese titles (its own and its runs'): some keep English terms
+// ("top-k", "early stopping = true").
+QSet<QString> lessonWords(const LessonLibrary& library) {
+    QSet<QString> words;
+    for (const LessonLibrary::Lesson& lesson : library.lessons()) {
+        addWords(localizedText(lesson.scenario.title, Language::kChinese), &words);
+        for (const dlab::ScenarioRun& run : lesson.scenario.runs)
+            addWords(localizedText(run.title, Language::kChinese), &words);
     }
     return words;
 }
@@ -458,6 +479,11 @@ void TestTranslation::showTrace(MainWindow& window) {
     QVERIFY(window.openTrace(kTraces + file));
     window.timelineBar()->setStep(2);
     QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
+    // the Tutorials panel with the first lesson and its runs
+    window.lessons()->dock()->show();
+    window.lessons()->panel()->setCurrentLesson(0);
+    QVERIFY(window.lessons()->panel()->runButton(0));
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
     window.setErrorHandler({});
     // every tab draws the step, as when the user visits it
     auto* tabs = window.findChild<QTabWidget*>();
@@ -470,10 +496,11 @@ void TestTranslation::verifyNoEnglish(MainWindow& window) {
     QFETCH(QString, file);
     const QSet<QString> modelWords = textWords(window.document()->timeline());
     const QSet<QString> traceWords = fileWords(kTraces + file);
+    const QSet<QString> lessons = lessonWords(window.lessons()->panel()->library());
     QStringList english;
     const QList<Shown> shown = shownTexts(window, true);
     for (const Shown& s : shown) {
-        const QStringList words = englishWords(s, modelWords, traceWords);
+        const QStringList words = englishWords(s, modelWords, traceWords, lessons);
         if (!words.isEmpty())
             english.append(
                 QStringLiteral("%1: \"%2\" (%3)").arg(s.where, s.text, words.join(QLatin1Char(' '))));
