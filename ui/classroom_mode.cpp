@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QDockWidget>
+#include <QListWidget>
 #include <QSettings>
 
 #include "main_window.h"
@@ -30,6 +31,9 @@ ClassroomMode::ClassroomMode(MainWindow* window, QDockWidget* keep)
     window->addAction(m_action);
     connect(m_action, &QAction::toggled, this, &ClassroomMode::setOn);
 
+    // the step's sentence alone, in large type for the back of the room; the Narration tab
+    // keeps the history
+    m_narration->history()->hide();
     m_narrationDock->setObjectName(QStringLiteral("classroomNarrationDock"));
     m_narrationDock->setWidget(m_narration);
     window->addDockWidget(Qt::BottomDockWidgetArea, m_narrationDock);
@@ -64,6 +68,9 @@ void ClassroomMode::enter() {
         if (dock != m_keep && dock != m_narrationDock) dock->hide();
     m_narration->setTimeline(&m_window->document()->timeline());
     m_narrationDock->show();
+    // room for the sentence in large type; the view on top keeps the most
+    m_window->resizeDocks({m_narrationDock}, {m_window->height() / 3}, Qt::Vertical);
+    if (m_keep->isVisible()) m_window->resizeDocks({m_keep}, {m_window->width() / 3}, Qt::Horizontal);
     TimelineBar* timeline = m_window->timelineBar();
     showStep(timeline->step());
     timeline->setPace(pace());

@@ -56,12 +56,15 @@ TutorialsPanel::TutorialsPanel(QWidget* parent)
     m_text->setOpenExternalLinks(true);
     m_runGrid->setColumnStretch(0, 1);
 
+    // two rows, so that the panel stays narrow at classroom mode's font size
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_openFolderButton);
     bar->addWidget(m_classroomButton);
     bar->addStretch(1);
-    bar->addWidget(m_paceLabel);
-    bar->addWidget(m_pace);
+    auto* paceRow = new QHBoxLayout;
+    paceRow->addWidget(m_paceLabel);
+    paceRow->addWidget(m_pace);
+    paceRow->addStretch(1);
 
     // the runs under the text, scrolling when a lesson has many
     auto* runsScroll = new QScrollArea;
@@ -83,6 +86,7 @@ TutorialsPanel::TutorialsPanel(QWidget* parent)
     splitter->setStretchFactor(2, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addLayout(paceRow);
     layout->addWidget(splitter, 1);
 
     connect(m_openFolder, &QAction::triggered, this, &TutorialsPanel::openFolderDialog);
