@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates docs/screenshots/: every view of the desktop app drawn from the golden traces
-# by `decodelab-cli render`, 1600 × 900, in English and Simplified Chinese, plus the README
+# by `decodelab-cli render`, 1600 × 900, in English and Simplified Chinese, the whole window
+# with the Tutorials panel and in classroom mode at a lesson's first pause, plus the README
 # that lists them. Needs a build with the desktop app (DECODELAB_UI=ON).
 # usage: scripts/screenshots.sh [BUILD_DIR]   (BUILD_DIR relative to the repository root)
 set -euo pipefail
@@ -50,7 +51,8 @@ readme="$out/README.md"
   echo "# Screenshots"
   echo
   echo "Every view of the desktop app, drawn from the golden traces in \`tests/data/traces/\` by"
-  echo "\`decodelab-cli render\` at ${size/x/ × } (English \`.en.png\`, Simplified Chinese \`.zh_CN.png\`)."
+  echo "\`decodelab-cli render\` at ${size/x/ × } (English \`.en.png\`, Simplified Chinese \`.zh_CN.png\`),"
+  echo "and the whole window with a lesson loaded from the Tutorials panel."
   echo "Regenerate them all with \`scripts/screenshots.sh [BUILD_DIR]\`; do not edit by hand."
   echo
   echo "| Picture | View | Trace, step | Shows |"
@@ -75,4 +77,21 @@ for lang in "${langs[@]}"; do
   files+=("[$lang](compare.$lang.png)")
 done
 echo "| ${files[*]} | \`compare\` | (runs the embedded model) | four strategies on \"Once upon a time\", 24 tokens each |" >>"$readme"
+
+# the whole window: a lesson's run loaded from the Tutorials panel, at its first pause
+# name|view|lesson|run|what it shows
+windows=(
+  "tutorials|tutorials|01|1|the Tutorials panel at lesson 1 beside the run panel: the textbook's beam search (k = 2) loaded and paused at step 1, beams C and A"
+  "classroom|classroom|01|1|the same run in classroom mode: 200 % fonts, the narration under the beam tree, auto-play stopped at the lesson's first pause"
+)
+for shot in "${windows[@]}"; do
+  IFS='|' read -r name view lesson run what <<<"$shot"
+  files=()
+  for lang in "${langs[@]}"; do
+    file="$name.$lang.png"
+    "$cli" render --view "$view" --lesson "$lesson" --run "$run" --size "$size" --lang "$lang" --out "$out/$file"
+    files+=("[$lang]($file)")
+  done
+  echo "| ${files[*]} | \`$view\` | lesson $lesson, run $run | $what |" >>"$readme"
+done
 ls "$out"

@@ -1,14 +1,17 @@
 // decodelab-cli render: one of the desktop app's views at one step of a trace, drawn
 // headless for slides and scripts — the same view classes and the same exporter as the
 // app's File ▸ Export, on Qt's offscreen platform, so a picture made here looks like the
-// window. Compiled only with the desktop app (DECODELAB_UI=ON); main() answers without it.
+// window; or the whole window at a lesson's first pause (the Tutorials panel, classroom
+// mode). Compiled only with the desktop app (DECODELAB_UI=ON); main() answers without it.
 #include <QApplication>
 #include <QByteArray>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QSettings>
 #include <QSize>
 #include <QString>
+#include <QTemporaryDir>
 #include <QWidget>
 #include <charconv>
 #include <limits>
@@ -20,6 +23,7 @@
 #include "language.h"
 #include "options/args.h"
 #include "presentation.h"
+#include "render_window.h"
 #include "trace/jsonl.h"
 #include "trace/trace_timeline.h"
 #include "view_exporter.h"
@@ -33,20 +37,22 @@ namespace {
 constexpr int kMaxSide = 16384;  // 16384² ARGB pixels are already 1 GiB
 const QSize kDefaultSize(1600, 900);
 
-// The Compare view runs its own configurations instead of showing a trace's step.
+// The Compare view runs its own configurations instead of showing a trace's step; the
+// window views run a lesson in the whole window.
 constexpr const char* kCompareView = "compare";
+constexpr const char* kTutorialsView = "tutorials";
+constexpr const char* kClassroomView = "classroom";
 
 std::string view_names() {
-    return kCompareView + (", " + stepViewNames().join(QStringLiteral(", ")).toStdString());
+    return std::string(kCompareView) + ", " + stepViewNames().join(QStringLiteral(", ")).toStdString() + ", " +
+           kTutorialsView + ", " + kClassroomView;
 }
 
-// The step view's name (the registry's), or empty for the Compare view.
-QString view_name_of(const std::string& name) {
-    if (name == kCompareView) return {};
-    const QString view = QString::fromStdString(name);
-    if (!stepViewNames().contains(view))
+std::string checked_view_name(const std::string& name) {
+    if (name != kCompareView && name != kTutorialsView && name != kClassroomView &&
+        !stepViewNames().contains(QString::fromStdString(name)))
         throw InvalidArgument("--view: unknown view '" + name + "' (one of " + view_names() + ")");
-    return view;
+    return name;
 }
 
 // "WxH" in logical pixels (PDF: points).
@@ -94,19 +100,27 @@ std::unique_ptr<StepView> create_view(const QString& name) {
 
 int run_render(int argc, char** argv) {
     Args args(argc, argv, 2, {},
-              {"trace", "view", "step", "out", "size", "lang", "theme", "model", "prompt", "max-new-tokens"});
+              {"trace", "view", "step", "out", "size", "lang", "theme", "model", "prompt", "max-new-tokens", "lesson",
+               "run"});
     if (!args.positional().empty()) throw InvalidArgument("render: unexpected argument '" + args.positional()[0] + "'");
-    const QString view_name = view_name_of(args.required("view"));
-    const bool compare = view_name.isEmpty();
-    if (compare && args.has("trace")) throw InvalidArgument("--trace: the compare view runs its own generations");
+    const std::string view_name = checked_view_name(args.required("view"));
+    const bool compare = view_name == kCompareView;
+    const bool window = view_name == kTutorialsView || view_name == kClassroomView;
+    if ((compare || window) && args.has("trace"))
+        throw InvalidArgument("--trace: the " + view_name + " view runs its own generations");
     if (!compare && (args.has("model") || args.has("prompt") || args.has("max-new-tokens")))
         throw InvalidArgument("--model, --prompt and --max-new-tokens apply to --view compare only");
-    const std::string trace_path = compare ? std::string() : args.required("trace");
+    if (!window && (args.has("lesson") || args.has("run")))
+        throw InvalidArgument("--lesson and --run apply to --view tutorials and classroom only");
+    const std::string trace_path = compare || window ? std::string() : args.required("trace");
+    const std::string lesson = window ? args.required("lesson") : std::string();
+    const int run = window ? args.integer("run", 1, 1, 10000) : 0;
     const QString out = QString::fromStdString(args.required("out"));
     const QString suffix = QFileInfo(out).suffix().toLower();
     const bool csv = suffix == QLatin1String("csv");
     if (!csv && !ViewExporter::imageFormats().contains(suffix))
         throw InvalidArgument("--out: " + out.toStdString() + " is not .png, .svg, .pdf or .csv");
+    if (csv && window) throw InvalidArgument("--out: the " + view_name + " view is a picture, not .csv");
     const QSize size = size_of(args);
     const QString lang = QString::fromStdString(args.value("lang", "en"));
     if (!Language::available().contains(lang))
@@ -117,10 +131,10 @@ int run_render(int argc, char** argv) {
         throw InvalidArgument("--theme: '" + theme + "' is neither light nor dark");
 
     // read and check everything before Qt starts: a bad trace is the reader's one line
-    const TraceTimeline timeline = compare ? TraceTimeline() : TraceTimeline(read_jsonl_trace(trace_path));
+    const TraceTimeline timeline = trace_path.empty() ? TraceTimeline() : TraceTimeline(read_jsonl_trace(trace_path));
     const int last = timeline.last_step();
     const int step = args.integer("step", last, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
-    if (!compare && (step < 0 || step > last))
+    if (!trace_path.empty() && (step < 0 || step > last))
         throw InvalidArgument("--step: " + std::to_string(step) + " is outside the trace's steps 0 to " +
                               std::to_string(last) + " (" + trace_path + ")");
 
@@ -137,6 +151,13 @@ int run_render(int argc, char** argv) {
     // the theme is remembered in QSettings: in the CLI's own file, never the desktop app's
     QApplication::setOrganizationName(QStringLiteral("DecodeLab"));
     QApplication::setApplicationName(QStringLiteral("decodelab-cli"));
+    // the window remembers its layout, run settings and classroom mode: a picture starts from
+    // none of them and leaves none behind
+    QTemporaryDir settings_dir;
+    if (window) {
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir.path());
+    }
     Presentation::setTheme(theme == "dark" ? Presentation::Theme::Dark : Presentation::Theme::Light);
     // before the view exists, so that it is built with the language's texts; English is the
     // source text and reads without its translation (which only words plurals)
@@ -146,8 +167,10 @@ int run_render(int argc, char** argv) {
     std::unique_ptr<QWidget> view;
     if (compare) {
         view = run_comparison(args);
+    } else if (window) {
+        view = lesson_window(lesson, run, view_name == kClassroomView, size);
     } else {
-        std::unique_ptr<StepView> step_view = create_view(view_name);
+        std::unique_ptr<StepView> step_view = create_view(QString::fromStdString(view_name));
         step_view->setTimeline(&timeline);
         step_view->showStep(step, false);
         view = std::move(step_view);

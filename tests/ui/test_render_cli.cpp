@@ -2,8 +2,9 @@
 // PNG of the requested size that is not blank, an SVG that parses as XML with the view's
 // texts, a PDF whose page is the requested size, and CSV whose rows are what the trace
 // says (the book's beams AB and AE, the pool statistics, the tile count, the book's
-// bandwidths, the speculative rounds); the language and theme options as the app applies them; one line and exit
-// code 2 for a corrupt trace, a step outside the trace, an unknown view and other bad input.
+// bandwidths, the speculative rounds); the language and theme options as the app applies them; the whole
+// window at a lesson's first pause (Tutorials panel, classroom mode); one line and exit code 2 for a
+// corrupt trace, a step outside the trace, an unknown view or lesson and other bad input.
 #include <QColor>
 #include <QDir>
 #include <QFile>
@@ -91,6 +92,7 @@ private Q_SLOTS:
     void narrationAndEventsCsv();
     void speculativeCsv();
     void compareRunsItsOwnGenerations();
+    void lessonWindows();
     void language();
     void theme();
     void refusals();
@@ -371,6 +373,20 @@ void TestRenderCli::compareRunsItsOwnGenerations() {
     QCOMPARE(QImage(png).size(), QSize(800, 450));
 }
 
+// The window views run a lesson's run in the whole window: a picture of the size asked for
+// with something drawn, in either language.
+void TestRenderCli::lessonWindows() {
+    for (const char* view : {"tutorials", "classroom"}) {
+        const QString png = m_dir.filePath(QStringLiteral("%1.png").arg(QLatin1String(view)));
+        const CliResult result = run_cli(
+            {"render", "--view", view, "--lesson", "01", "--size", "1200x700", "--lang", "zh_CN", "--out", png});
+        QVERIFY2(result.exit_code == 0 && result.err.isEmpty(), qPrintable(result.err));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1200, 700));
+        QVERIFY2(drawnShare(image) > 0.05, qPrintable(QString::number(drawnShare(image))));
+    }
+}
+
 void TestRenderCli::refusals() {
     const QString book = tracePath(QStringLiteral("textbook-beam"));
     const QString png = m_dir.filePath(QStringLiteral("refused.png"));
@@ -389,7 +405,7 @@ void TestRenderCli::refusals() {
 
     expectRefusal({"--trace", book, "--view", "beams", "--out", png},
                   {"beams", "beam-tree", "candidates", "kv-blocks", "flash-tiles", "memory", "narration", "speculative",
-                   "events"});
+                   "events", "tutorials", "classroom"});
     expectRefusal({"--trace", book, "--view", "beam-tree", "--out", m_dir.filePath("refused.gif")}, {".png", ".csv"});
     expectRefusal({"--trace", book, "--view", "beam-tree", "--out", png, "--size", "0x10"}, {"--size"});
     expectRefusal({"--trace", book, "--view", "beam-tree", "--out", png, "--size", "wide"}, {"--size", "wide"});
@@ -400,6 +416,13 @@ void TestRenderCli::refusals() {
                   {m_dir.filePath("no/such/dir/x.png")});
     expectRefusal({"--trace", book, "--view", "compare", "--out", png}, {"--trace", "compare"});
     expectRefusal({"--trace", book, "--view", "beam-tree", "--prompt", "x", "--out", png}, {"--prompt", "compare"});
+    // the window views run a lesson
+    expectRefusal({"--view", "tutorials", "--out", png}, {"--lesson"});
+    expectRefusal({"--view", "tutorials", "--lesson", "99", "--out", png}, {"--lesson", "99", "01-greedy-vs-beam"});
+    expectRefusal({"--view", "classroom", "--lesson", "01", "--run", "99", "--out", png}, {"--run", "99"});
+    expectRefusal({"--view", "tutorials", "--lesson", "01", "--out", m_dir.filePath("t.csv")}, {"--out", "picture"});
+    expectRefusal({"--trace", book, "--view", "tutorials", "--lesson", "01", "--out", png}, {"--trace", "tutorials"});
+    expectRefusal({"--trace", book, "--view", "beam-tree", "--lesson", "01", "--out", png}, {"--lesson", "tutorials"});
     QVERIFY(!QFile::exists(png));
 }
 
