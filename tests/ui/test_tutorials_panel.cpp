@@ -1,6 +1,7 @@
-// The Tutorials panel and classroom mode in the main window, offscreen: every lesson built
-// into the app is listed with its title in English and in Chinese, from a copy outside the
-// source tree; choosing one shows its text (a heading of its Markdown); every run of every
+// The Tutorials panel and classroom mode in the main window, offscreen: the lessons are
+// copied out and loaded only when the panel first opens (F1); every lesson built into the
+// app is listed with its title in English and in Chinese, from a copy outside the source
+// tree; choosing one shows its text (a heading of its Markdown); every run of every
 // lesson maps onto the run panel exactly, option for option; "Load and run" of lesson 01's
 // first run (the textbook's table, beam search k = 2) sets the run panel, brings the beam
 // tree to the front and pauses at step 1 with the book's two beams A and C, and Space goes
@@ -149,6 +150,7 @@ class TestTutorialsPanel : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void cleanup();
+    void lessonsLoadWhenThePanelFirstOpens();
     void everyLessonIsListedInBothLanguages();
     void choosingALessonShowsItsText();
     void everyRunMapsOntoTheRunPanel();
@@ -171,6 +173,23 @@ void TestTutorialsPanel::initTestCase() {
 void TestTutorialsPanel::cleanup() {
     QVERIFY(Language::apply(Language::kEnglish));
     QSettings().clear();
+}
+
+void TestTutorialsPanel::lessonsLoadWhenThePanelFirstOpens() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    const TutorialsPanel* panel = window.lessons()->panel();
+    QVERIFY(!window.lessons()->dock()->isVisible());
+    QVERIFY(panel->library().lessons().empty());
+    QVERIFY(panel->library().builtInRoot().isEmpty());
+    // F1 (View ▸ Tutorials) opens the panel, which copies the lessons out and lists them
+    QTest::keyClick(&window, Qt::Key_F1);
+    QVERIFY(window.lessons()->dock()->isVisible());
+    QCOMPARE(panel->lessonList()->count(), int(sourceLessons().size()));
+    QVERIFY(
+        QFile::exists(panel->library().builtInRoot() + QStringLiteral("/assets/tables/textbook-beam.json")));
+    QCOMPARE(panel->currentLesson(), 0);
 }
 
 void TestTutorialsPanel::everyLessonIsListedInBothLanguages() {
