@@ -4,6 +4,7 @@
 #include <QDockWidget>
 #include <QListWidget>
 #include <QSettings>
+#include <algorithm>
 
 #include "main_window.h"
 #include "presentation.h"
@@ -123,5 +124,4 @@ void ClassroomMode::retranslate() {
         tr("Large fonts, the narration under the view, and the steps played by themselves at "
            "the lesson's pace; Space pauses and resumes (F11)"));
     m_narrationDock->setWindowTitle(m_narration->title());
-    m_narrationDock->toggleViewAction()->setText(m_narration->title());
 }

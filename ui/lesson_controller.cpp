@@ -69,7 +69,7 @@ bool LessonController::start(int lesson, int run) {
         return false;
     };
 
-    // everything checked before anything changes
+    // the options and the views checked before the run panel changes
     RunRequest request;
     QString error;
     if (!lessonRequest(lessonRun, &request, &error)) return fail(error);
@@ -81,7 +81,7 @@ bool LessonController::start(int lesson, int run) {
                             .arg(QString::fromStdString(name), stepViewNames().join(QStringLiteral(", "))));
         views.push_back(view);
     }
-    // the panel shows the run and is what runs: it refuses what it cannot run
+    // the panel shows the run and is what runs: it refuses what it cannot run (showing it)
     m_window->runPanel()->setRequest(request);
     RunRequest shown;
     if (!m_window->runPanel()->request(&shown, &error)) return fail(error);
