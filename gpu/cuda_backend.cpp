@@ -222,6 +222,18 @@ CudaBackend::CudaBackend(const ModelConfig& config, const ModelWeights& weights,
         throw CudaError("CUDA backend: device " + std::to_string(device) + " does not exist (" +
                         std::to_string(n_devices) + " visible)");
     m_device = std::make_unique<Device>(device, precision);
+    const DeviceInfo info = query_device(device);
+    m_device_facts = {{"name", info.name},
+                      {"compute_capability", std::to_string(info.compute_major) + "." + std::to_string(info.compute_minor)},
+                      {"sm_count", std::to_string(info.sm_count)},
+                      {"global_memory_bytes", std::to_string(info.global_memory_bytes)},
+                      {"shared_memory_per_block", std::to_string(info.shared_memory_per_block_optin)},
+                      {"shared_memory_per_sm", std::to_string(info.shared_memory_per_sm)},
+                      {"l2_bytes", std::to_string(info.l2_bytes)},
+                      {"memory_clock_khz", std::to_string(info.memory_clock_khz)},
+                      {"memory_bus_width_bits", std::to_string(info.memory_bus_width_bits)},
+                      {"bandwidth_bytes_per_s", std::to_string(static_cast<long long>(info.theoretical_bandwidth()))},
+                      {"precision", m_precision == CudaPrecision::BF16 ? "bf16" : "f32"}};
     Device& d = *m_device;
 
     // weights, uploaded once

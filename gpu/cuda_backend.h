@@ -13,6 +13,7 @@
 // Host C++20; no CUDA header here, so that callers (tests, benchmarks) need none.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,7 @@ public:
     void fork_sequence(int src_id, int dst_id) override { m_blocks->fork(src_id, dst_id); }
     void truncate_sequence(int seq_id, int length) override { m_blocks->truncate(seq_id, length); }
     void free_sequence(int seq_id) override { m_blocks->free(seq_id); }
+    std::map<std::string, std::string> device_facts() const override { return m_device_facts; }
 
     int device() const { return m_device_index; }
     CudaPrecision precision() const { return m_precision; }
@@ -102,6 +104,7 @@ private:
     const ModelConfig& m_config;
     const ModelWeights& m_weights;
     int m_device_index = 0;
+    std::map<std::string, std::string> m_device_facts;  // queried once, for every run's trace
     CudaPrecision m_precision = CudaPrecision::F32;
     bool m_contiguous = false;   // KvKind::Contiguous emulated by one max_seq_len block per sequence
     KvObserver* m_observer = nullptr;

@@ -3,6 +3,7 @@
 // the CUDA backend implement it; the Session and the strategies only see this.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,10 @@ public:
     virtual std::optional<KvStatsEvent> kv_stats() const { return std::nullopt; }
     // Receives the attention tile events of the traced layer and head during prefills.
     virtual void set_tile_observer(TileObserver* observer) { (void)observer; }
+
+    // Facts about the device the passes run on, for the trace's run event (the memory-
+    // hierarchy view shows them beside its presets); empty when there is nothing to say.
+    virtual std::map<std::string, std::string> device_facts() const { return {}; }
 
     virtual int sequence_length(int seq_id) const = 0;
     virtual void fork_sequence(int src_id, int dst_id) = 0;

@@ -176,6 +176,7 @@ void Session::start(const std::string& prompt) {
                        {"vocab_size", std::to_string(mc.vocab_size)},
                        {"context_length", std::to_string(mc.context_length)}};
     run.backend = m_backend.name();
+    run.device_facts = m_backend.device_facts();
     run.prompt = prompt;
     run.prompt_tokens = m_prompt;
     int prev = -1;

@@ -25,6 +25,10 @@ struct RunEvent {
     std::string model_kind;     // "llama" | "table"
     std::map<std::string, std::string> model_facts;  // dim, layers, heads, vocab_size …
     std::string backend;        // "cpu" | "cuda" | "table"
+    // The device the passes ran on, when the backend can say (CUDA: name, sm_count,
+    // shared_memory_per_block, shared_memory_per_sm, l2_bytes, memory_clock_khz,
+    // memory_bus_width_bits, bandwidth_bytes_per_s); empty on the CPU.
+    std::map<std::string, std::string> device_facts;
     std::string prompt;
     std::vector<int> prompt_tokens;
     std::vector<std::string> prompt_pieces;  // text of each prompt token

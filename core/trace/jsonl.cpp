@@ -50,6 +50,7 @@ void put_run(Json& line, const RunEvent& run) {
     line["model_kind"] = text_value(run.model_kind);
     line["model_facts"] = text_map_value(run.model_facts, "model_facts");
     line["backend"] = text_value(run.backend);
+    if (!run.device_facts.empty()) line["device_facts"] = text_map_value(run.device_facts, "device_facts");
     line["prompt"] = text_value(run.prompt);
     line["prompt_tokens"] = run.prompt_tokens;
     line["prompt_pieces"] = texts_value(run.prompt_pieces);
@@ -249,6 +250,7 @@ RunEvent LineParser::run(const Value& line) const {
     run.model_kind = to_text(field(line, "model_kind"));
     run.model_facts = to_text_map(field(line, "model_facts"));
     run.backend = to_text(field(line, "backend"));
+    if (line.json.contains("device_facts")) run.device_facts = to_text_map(field(line, "device_facts"));
     run.prompt = to_text(field(line, "prompt"));
     run.prompt_tokens = to_ints(field(line, "prompt_tokens"));
     run.prompt_pieces = to_texts(field(line, "prompt_pieces"));

@@ -73,6 +73,7 @@ std::string difference(const Event& a, const Event& b) {
         check("model_kind", x->model_kind, y.model_kind);
         check("model_facts", x->model_facts, y.model_facts);
         check("backend", x->backend, y.backend);
+        check("device_facts", x->device_facts, y.device_facts);
         check("prompt", x->prompt, y.prompt);
         check("prompt_tokens", x->prompt_tokens, y.prompt_tokens);
         check("prompt_pieces", x->prompt_pieces, y.prompt_pieces);
@@ -169,7 +170,8 @@ std::vector<Event> tricky_trace() {
     run.model = "embedded:tiny-stories ✓";
     run.model_kind = "llama";
     run.model_facts = {{"dim", "64"}, {"vocab_size", "2048"}, {"名前", "値"}, {"bytes", "\xE4\xBD"}};
-    run.backend = "cpu";
+    run.backend = "cuda";
+    run.device_facts = {{"name", "NVIDIA H200"}, {"sm_count", "132"}, {"bandwidth_bytes_per_s", "4814000000000"}};
     run.prompt = std::string("Once \"upon\" a\\time\t\n 你好 🙂 \x01 nul:") + '\0' + "!";
     run.prompt_tokens = {1, 2047, 0, INT_MAX, INT_MIN};
     run.prompt_pieces = {"Once", "\xE4\xBD", "\xA0", " 🙂", ""};

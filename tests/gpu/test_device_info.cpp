@@ -1,8 +1,11 @@
-// Device facts from the CUDA runtime; skipped where no device is present.
+// Device facts from the CUDA runtime, and the CUDA backend's copy of them for the trace's
+// run event; skipped where no device is present.
 #include <QTest>
 
 #include "common/error.h"
+#include "cuda_backend.h"
 #include "device_info.h"
+#include "model/random_model.h"
 
 using namespace dlab;
 
@@ -25,6 +28,20 @@ private slots:
         // HBM/GDDR bandwidth of any CUDA GPU in use lies between 50 GB/s and 20 TB/s
         QVERIFY(info.theoretical_bandwidth() > 50e9);
         QVERIFY(info.theoretical_bandwidth() < 20e12);
+    }
+
+    void backendReportsTheQueriedFacts() {
+        const DeviceInfo info = query_device(0);
+        const Model model = random_model(small_config(), 3);
+        const CudaBackend backend(model.config, model.weights, KvConfig{});
+        const std::map<std::string, std::string> facts = backend.device_facts();
+        QCOMPARE(facts.at("name"), info.name);
+        QCOMPARE(facts.at("sm_count"), std::to_string(info.sm_count));
+        QCOMPARE(facts.at("l2_bytes"), std::to_string(info.l2_bytes));
+        QCOMPARE(facts.at("shared_memory_per_block"), std::to_string(info.shared_memory_per_block_optin));
+        QCOMPARE(facts.at("bandwidth_bytes_per_s"),
+                 std::to_string(static_cast<long long>(info.theoretical_bandwidth())));
+        QCOMPARE(facts.at("precision"), std::string("f32"));
     }
 
     void badIndexNamesTheCall() {
