@@ -109,6 +109,34 @@ private slots:
         QVERIFY(texts(view.scene(), "step")[0].contains("no attention tiles"));
     }
 
+    void device_the_trace_ran_on() {
+        MemoryHierarchyView view;
+        RunEvent run;
+        run.backend = "cuda";
+        // an H200's facts: 2 × 2619 MHz × 6144 bits / 8 = 4.02 TB/s
+        run.device_facts = {{"name", "NVIDIA H200"},           {"sm_count", "132"},
+                            {"shared_memory_per_block", "232448"}, {"l2_bytes", "62914560"},
+                            {"global_memory_bytes", "150000000000"}, {"bandwidth_bytes_per_s", "4023296000000"}};
+        std::vector<Event> events(1);
+        events[0].body = run;
+        const TraceTimeline timeline(events);
+        view.setTimeline(&timeline);
+        view.showStep(0, false);
+        const QStringList device = texts(view.scene(), "device");
+        QCOMPARE(device.size(), 1);
+        QVERIFY2(device[0].contains("NVIDIA H200") && device[0].contains("132 SMs"), qPrintable(device[0]));
+        QVERIFY2(device[0].contains("227 KiB") && device[0].contains("60 MiB") && device[0].contains("4.02 TB/s"),
+                 qPrintable(device[0]));
+        QVERIFY(view.csv().contains("trace device,hbm,4023296000000,150000000000\n"));
+        // a CPU trace has no device line
+        std::vector<Event> cpu(1);
+        cpu[0].body = RunEvent{};
+        const TraceTimeline cpu_timeline(cpu);
+        view.setTimeline(&cpu_timeline);
+        QVERIFY(texts(view.scene(), "device").isEmpty());
+        QVERIFY(!view.csv().contains("trace device"));
+    }
+
     void renders() {
         MemoryHierarchyView view;
         view.resize(1400, 700);

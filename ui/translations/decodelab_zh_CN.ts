@@ -1713,10 +1713,6 @@ Tokens: %2</source>
         <translation>存储越快，容量越小。FlashAttention 把每个分块的注意力得分留在 SRAM 中，只让 Q、K、V 和 O 经过 HBM。</translation>
     </message>
     <message>
-        <source>M, the SRAM one thread block may use on the %1, is %2: it sets FlashAttention&apos;s tile sizes, Bc = ⌈M / 4d⌉ key rows and Br = min(Bc, d) query rows.</source>
-        <translation>%1 上一个线程块可用的 SRAM 容量 M 为 %2：它决定 FlashAttention 的分块大小——Bc = ⌈M / 4d⌉ 个键行，Br = min(Bc, d) 个查询行。</translation>
-    </message>
-    <message>
         <source>Load a trace to see what its attention moved through HBM.</source>
         <translation>加载轨迹，查看其注意力计算经 HBM 搬运了多少数据。</translation>
     </message>
@@ -1727,6 +1723,14 @@ Tokens: %2</source>
     <message>
         <source>Step %1: the traced head&apos;s attention moved %2 through HBM — %3 µs at %4 on the %5 (roofline model)</source>
         <translation>第 %1 步：所记录注意力头的计算经 HBM 搬运了 %2——在 %5 上按 %4 计需 %3 µs（屋顶线模型）</translation>
+    </message>
+    <message>
+        <source>M, the SRAM one thread block may use on the %1, is %2 (%3 four-byte elements): it sets FlashAttention&apos;s tile sizes, Bc = ⌈M / 4d⌉ key rows and Br = min(Bc, d) query rows, M counted in elements.</source>
+        <translation>%1 上一个线程块可用的 SRAM 容量 M 为 %2（%3 个四字节元素）：它决定 FlashAttention 的分块大小——Bc = ⌈M / 4d⌉ 个键行，Br = min(Bc, d) 个查询行，其中 M 按元素个数计。</translation>
+    </message>
+    <message>
+        <source>This trace ran on the %1: %2 SMs, %3 of shared memory per thread block, %4 of L2, %5 of HBM at %6 in theory (2 × memory clock × bus width).</source>
+        <translation>这条轨迹运行在 %1 上：%2 个 SM，每个线程块 %3 共享内存，%4 L2 缓存，%5 高带宽内存（HBM），理论带宽 %6（2 × 显存时钟 × 总线位宽）。</translation>
     </message>
 </context>
 <context>

@@ -56,6 +56,12 @@ QGraphicsSimpleTextItem* addText(QGraphicsScene* scene, const QString& text, con
     return item;
 }
 
+// One of the run event's device facts, or empty.
+QString deviceFact(const dlab::RunEvent& run, const char* key) {
+    const auto it = run.device_facts.find(key);
+    return it == run.device_facts.end() ? QString() : QString::fromStdString(it->second);
+}
+
 }  // namespace
 
 MemoryHierarchyView::MemoryHierarchyView(QWidget* parent) : StepView(parent) {
@@ -211,12 +217,19 @@ void MemoryHierarchyView::redraw() {
         ->setPos(0, y);
     y += 1.6 * line;
     addText(m_scene,
-            tr("M, the SRAM one thread block may use on the %1, is %2: it sets FlashAttention's tile sizes, "
-               "Bc = ⌈M / 4d⌉ key rows and Br = min(Bc, d) query rows.")
-                .arg(QString::fromStdString(preset.name), sizeText(preset.sram_per_block)),
+            tr("M, the SRAM one thread block may use on the %1, is %2 (%3 four-byte elements): it sets "
+               "FlashAttention's tile sizes, Bc = ⌈M / 4d⌉ key rows and Br = min(Bc, d) query rows, M "
+               "counted in elements.")
+                .arg(QString::fromStdString(preset.name), sizeText(preset.sram_per_block))
+                .arg(preset.sram_per_block / 4),
             pal.color(QPalette::Text), QStringLiteral("note"))
         ->setPos(0, y);
     y += 1.6 * line;
+    const QString device = traceDevice();
+    if (!device.isEmpty()) {
+        addText(m_scene, device, pal.color(QPalette::Text), QStringLiteral("device"))->setPos(0, y);
+        y += 1.6 * line;
+    }
     addText(m_scene, stepSummary(), pal.color(QPalette::Text), QStringLiteral("step"))->setPos(0, y);
     m_scene->setSceneRect(m_scene->itemsBoundingRect().adjusted(-line, -line, line, line));
     fitToWidth();
@@ -232,6 +245,17 @@ void MemoryHierarchyView::fitToWidth() {
 bool MemoryHierarchyView::eventFilter(QObject* watched, QEvent* event) {
     if (watched == m_view->viewport() && event->type() == QEvent::Resize) fitToWidth();
     return StepView::eventFilter(watched, event);
+}
+
+QString MemoryHierarchyView::traceDevice() const {
+    const dlab::RunEvent* run = m_timeline ? m_timeline->run() : nullptr;
+    if (!run || run->device_facts.empty()) return {};
+    const auto fact = [&](const char* key) { return deviceFact(*run, key); };
+    return tr("This trace ran on the %1: %2 SMs, %3 of shared memory per thread block, %4 of L2, %5 of "
+              "HBM at %6 in theory (2 × memory clock × bus width).")
+        .arg(fact("name"), fact("sm_count"), sizeText(fact("shared_memory_per_block").toDouble()),
+             sizeText(fact("l2_bytes").toDouble()), sizeText(fact("global_memory_bytes").toDouble()),
+             bandwidthText(fact("bandwidth_bytes_per_s").toDouble()));
 }
 
 QString MemoryHierarchyView::stepSummary() const {
@@ -271,6 +295,11 @@ QString MemoryHierarchyView::csv() const {
                    .arg(m_preset, kLevels[k])
                    .arg(device[k].bandwidth, 0, 'f', 0)
                    .arg(k == 2 ? QString() : QString::number(k == 0 ? p.sram_bytes : p.hbm_bytes));
+    // the device the trace ran on, when its backend reported one
+    const dlab::RunEvent* run = m_timeline ? m_timeline->run() : nullptr;
+    if (run && !run->device_facts.empty())
+        out += QStringLiteral("trace device,hbm,%1,%2\n")
+                   .arg(deviceFact(*run, "bandwidth_bytes_per_s"), deviceFact(*run, "global_memory_bytes"));
     return out;
 }
 

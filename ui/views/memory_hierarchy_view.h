@@ -52,6 +52,8 @@ private:
     void retranslate();
     std::vector<Level> bookLevels() const;
     std::vector<Level> presetLevels() const;
+    // A sentence on the device the trace ran on (its run event's device facts), or empty.
+    QString traceDevice() const;
     void redraw();
     void fitToWidth();
     qreal drawPyramid(const QString& heading, const QString& headingTip, const std::vector<Level>& levels,
