@@ -2148,7 +2148,7 @@ Tokens: %2</source>
     </message>
     <message>
         <source>Naive (materializes S and P)</source>
-        <translation>朴素（显式生成 S 和 P）</translation>
+        <translation>标准注意力（显式生成 S 和 P）</translation>
     </message>
     <message>
         <source>FlashAttention (tiled)</source>
