@@ -1,6 +1,7 @@
 #include "tutorials_panel.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QEvent>
@@ -20,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "language.h"
+#include "lesson_markdown.h"
 
 namespace {
 
@@ -45,6 +47,7 @@ TutorialsPanel::TutorialsPanel(QWidget* parent)
       m_pace(new QComboBox),
       m_lessons(new QListWidget),
       m_text(new QTextBrowser),
+      m_showAnswers(new QCheckBox),
       m_runsLabel(new QLabel),
       m_runs(new QWidget),
       m_runGrid(new QGridLayout(m_runs)) {
@@ -65,6 +68,7 @@ TutorialsPanel::TutorialsPanel(QWidget* parent)
     paceRow->addWidget(m_paceLabel);
     paceRow->addWidget(m_pace);
     paceRow->addStretch(1);
+    paceRow->addWidget(m_showAnswers);
 
     // the runs under the text, scrolling when a lesson has many
     auto* runsScroll = new QScrollArea;
@@ -91,6 +95,7 @@ TutorialsPanel::TutorialsPanel(QWidget* parent)
 
     connect(m_openFolder, &QAction::triggered, this, &TutorialsPanel::openFolderDialog);
     connect(m_lessons, &QListWidget::currentRowChanged, this, &TutorialsPanel::showLesson);
+    connect(m_showAnswers, &QCheckBox::toggled, this, &TutorialsPanel::showLesson);
     connect(m_pace, &QComboBox::activated, this,
             [this] { Q_EMIT paceChosen(m_pace->currentData().toInt()); });
     retranslate();
@@ -189,7 +194,8 @@ void TutorialsPanel::showLesson() {
     if (markdown.open(QIODevice::ReadOnly | QIODevice::Text)) {
         // pictures and links relative to the lesson's folder
         m_text->setSearchPaths({QFileInfo(file).absolutePath()});
-        m_text->setMarkdown(QString::fromUtf8(markdown.readAll()));
+        m_text->setMarkdown(lessonMarkdown(QString::fromUtf8(markdown.readAll()), m_showAnswers->isChecked(),
+                                           tr("The answers are hidden: tick “Show answers” above.")));
     } else {
         m_text->setPlainText(tr("Cannot read the lesson text %1").arg(QDir::toNativeSeparators(file)));
     }
@@ -226,6 +232,8 @@ void TutorialsPanel::retranslate() {
     m_openFolder->setToolTip(
         tr("Add a lesson of your own: a folder with a scenario.json and its lesson texts"));
     m_paceLabel->setText(tr("Auto-play pace"));
+    m_showAnswers->setText(tr("Show answers"));
+    m_showAnswers->setToolTip(tr("Show the quiz answers in the lesson text"));
     m_pace->setToolTip(tr("How fast classroom mode plays the steps"));
     m_pace->setItemText(0, tr("The lesson's"));
     for (int i = 1; i < m_pace->count(); ++i)

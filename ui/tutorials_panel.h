@@ -11,6 +11,7 @@
 #include "lesson_library.h"
 
 class QAction;
+class QCheckBox;
 class QComboBox;
 class QGridLayout;
 class QLabel;
@@ -38,6 +39,8 @@ public:
     QPushButton* runButton(int run) const;
     QListWidget* lessonList() const { return m_lessons; }
     QTextBrowser* textBrowser() const { return m_text; }
+    // Shows the quiz answers (the lessons' <details> blocks) in the text; off by default.
+    QCheckBox* showAnswersBox() const { return m_showAnswers; }
     QAction* openFolderAction() const { return m_openFolder; }
     // Shows classroom mode's action as a button in the panel's bar.
     void setClassroomAction(QAction* action);
@@ -68,6 +71,7 @@ private:
     QComboBox* m_pace;
     QListWidget* m_lessons;
     QTextBrowser* m_text;
+    QCheckBox* m_showAnswers;
     QLabel* m_runsLabel;
     QWidget* m_runs;
     QGridLayout* m_runGrid;

@@ -10,6 +10,7 @@
 // usable (a teacher's own lesson then loads and runs); classroom mode raises the font scale,
 // shows the narration, plays by itself at the chosen pace, pauses at the lesson's steps, is
 // remembered, and leaving it puts the font scale and the layout back.
+#include <QCheckBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -153,6 +154,7 @@ private Q_SLOTS:
     void lessonsLoadWhenThePanelFirstOpens();
     void everyLessonIsListedInBothLanguages();
     void choosingALessonShowsItsText();
+    void quizAnswersStayHiddenUntilAsked();
     void everyRunMapsOntoTheRunPanel();
     void loadAndRunPausesWhereTheLessonSays();
     void loadAndRunStopsTheRunInFlightFirst();
@@ -211,6 +213,28 @@ void TestTutorialsPanel::everyLessonIsListedInBothLanguages() {
     QVERIFY(Language::apply(Language::kChinese));
     for (int i = 0; i < int(expected.size()); ++i)
         QVERIFY2(list->item(i)->text().contains(expected[i].titleZh), qPrintable(list->item(i)->text()));
+}
+
+void TestTutorialsPanel::quizAnswersStayHiddenUntilAsked() {
+    // the first line of each lesson's answers, read from its Markdown here
+    Window w;
+    for (int i = 0; i < int(w.panel->library().lessons().size()); ++i) {
+        w.panel->setCurrentLesson(i);
+        const dlab::Scenario& scenario = w.panel->library().lessons()[size_t(i)].scenario;
+        QFile file(QString::fromStdString(scenario.lesson_files.at("en")));
+        QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QString markdown = QString::fromUtf8(file.readAll());
+        const qsizetype summaryEnd = markdown.indexOf(QStringLiteral("</summary>"));
+        QVERIFY2(summaryEnd > 0, qPrintable(QString::fromStdString(scenario.lesson)));
+        // the answers' first words, without Markdown marks
+        QString answer = markdown.mid(summaryEnd + 10).trimmed().section(QLatin1Char('\n'), 0, 0);
+        answer = answer.mid(answer.indexOf(QLatin1Char(' ')) + 1).left(12).remove(QLatin1Char('*'));
+        w.panel->showAnswersBox()->setChecked(false);
+        QVERIFY2(!w.panel->textBrowser()->toPlainText().contains(answer), qPrintable(answer));
+        QVERIFY(w.panel->textBrowser()->toPlainText().contains(QStringLiteral("The answers are hidden")));
+        w.panel->showAnswersBox()->setChecked(true);
+        QVERIFY2(w.panel->textBrowser()->toPlainText().contains(answer), qPrintable(answer));
+    }
 }
 
 void TestTutorialsPanel::choosingALessonShowsItsText() {

@@ -2883,6 +2883,18 @@ To get one, choose a drafter under Speculative sampling in the run panel (with g
         <source>Pauses at steps %1</source>
         <translation>在第 %1 步暂停</translation>
     </message>
+    <message>
+        <source>The answers are hidden: tick “Show answers” above.</source>
+        <translation>答案已隐藏：勾选上方的“显示答案”即可查看。</translation>
+    </message>
+    <message>
+        <source>Show answers</source>
+        <translation>显示答案</translation>
+    </message>
+    <message>
+        <source>Show the quiz answers in the lesson text</source>
+        <translation>在课文中显示小测验的答案</translation>
+    </message>
 </context>
 <context>
     <name>ViewExporter</name>
