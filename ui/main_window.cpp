@@ -3,15 +3,12 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFile>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -19,7 +16,6 @@
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSpinBox>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolButton>
@@ -35,11 +31,9 @@
 #include "run_controller.h"
 #include "run_panel.h"
 #include "timeline_bar.h"
-#include "trace/chrome_trace.h"
 #include "trace/jsonl.h"
 #include "trace_document.h"
 #include "tutorials_panel.h"
-#include "view_exporter.h"
 #include "view_registry.h"
 #include "views/compare_view.h"
 #include "views/narration_view.h"
@@ -50,29 +44,6 @@ namespace {
 const QString kWindowGroup = QStringLiteral("mainWindow");
 
 QString traceFilter() { return MainWindow::tr("DecodeLab traces (*.jsonl);;All files (*)"); }
-
-// Asks for a picture's size, starting from the view's own; an empty size when cancelled.
-QSize askPictureSize(QWidget* parent, QSize initial) {
-    QDialog dialog(parent);
-    dialog.setWindowTitle(MainWindow::tr("Picture size"));
-    auto* width = new QSpinBox(&dialog);
-    auto* height = new QSpinBox(&dialog);
-    for (QSpinBox* spin : {width, height}) {
-        spin->setRange(16, 16384);
-        spin->setSuffix(MainWindow::tr(" px"));
-    }
-    width->setValue(initial.width());
-    height->setValue(initial.height());
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto* form = new QFormLayout(&dialog);
-    form->addRow(MainWindow::tr("Width"), width);
-    form->addRow(MainWindow::tr("Height"), height);
-    form->addRow(buttons);
-    if (dialog.exec() != QDialog::Accepted) return {};
-    return {width->value(), height->value()};
-}
 
 // The Compare tab's table; ViewExporter writes step views' CSV the same way.
 QString stopReasonText(const QString& reason) {
@@ -307,20 +278,6 @@ bool MainWindow::saveTrace(const QString& path) {
     return true;
 }
 
-bool MainWindow::exportChromeTrace(const QString& path) {
-    if (m_document->isEmpty()) {
-        reportError(tr("There is no trace to export yet: run a model or open a trace."));
-        return false;
-    }
-    try {
-        dlab::write_chrome_trace(m_document->timeline().events(), path.toStdString());
-    } catch (const std::exception& e) {
-        reportError(tr("Cannot export the trace:\n%1").arg(QString::fromStdString(e.what())));
-        return false;
-    }
-    return true;
-}
-
 bool MainWindow::startRun() {
     if (m_controller->isRunning()) return false;
     RunRequest request;
@@ -471,39 +428,6 @@ void MainWindow::showCompareTab() { m_tabs->setCurrentWidget(m_compare); }
 
 bool MainWindow::isCompareTabCurrent() const { return m_tabs->currentWidget() == m_compare; }
 
-bool MainWindow::exportCurrentView(const QString& path, QSize size) {
-    QWidget* widget = m_tabs->currentWidget();
-    QString error;
-    if (!widget || !ViewExporter::exportWidget(widget, path, size, &error)) {
-        reportError(widget ? error : tr("There is no view to export."));
-        return false;
-    }
-    statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
-    return true;
-}
-
-bool MainWindow::exportCurrentViewCsv(const QString& path) {
-    QString error;
-    bool ok = false;
-    if (isCompareTabCurrent()) {
-        const QString csv = m_compare->csv();
-        if (csv.isEmpty())
-            error = tr("The comparison has no rows to export.");
-        else
-            ok = ViewExporter::writeCsv(path, csv, &error);
-    } else if (StepView* view = currentView()) {
-        ok = ViewExporter::exportCsv(view, path, &error);
-    } else {
-        error = tr("There is no view to export.");
-    }
-    if (!ok) {
-        reportError(error);
-        return false;
-    }
-    statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
-    return true;
-}
-
 DivergenceDialog* MainWindow::compareWithTrace(const QString& path) {
     if (m_document->isEmpty()) {
         reportError(tr("Open or run a trace first, then compare another trace with it."));
@@ -541,38 +465,6 @@ void MainWindow::saveTraceDialog() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save trace"), m_document->path(), traceFilter());
     if (path.isEmpty()) return;
     saveTrace(QFileInfo(path).suffix().isEmpty() ? path + QStringLiteral(".jsonl") : path);
-}
-
-void MainWindow::exportChromeTraceDialog() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export trace for Perfetto"), QString(),
-                                                      tr("Chrome trace JSON (*.json)"));
-    if (path.isEmpty()) return;
-    exportChromeTrace(QFileInfo(path).suffix().isEmpty() ? path + QStringLiteral(".json") : path);
-}
-
-void MainWindow::exportViewDialog() {
-    QWidget* widget = m_tabs->currentWidget();
-    if (!widget) return;
-    const QSize size = askPictureSize(this, widget->size());
-    if (size.isEmpty()) return;
-    QString filter;
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Export view"), QString(),
-        tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"), &filter);
-    if (path.isEmpty()) return;
-    // no suffix typed: the one of the chosen filter
-    if (QFileInfo(path).suffix().isEmpty())
-        path += filter.contains(QLatin1String("*.svg")) ? QStringLiteral(".svg")
-                : filter.contains(QLatin1String("*.pdf")) ? QStringLiteral(".pdf")
-                                                          : QStringLiteral(".png");
-    exportCurrentView(path, size);
-}
-
-void MainWindow::exportCsvDialog() {
-    QString path = QFileDialog::getSaveFileName(this, tr("Export chart data"), QString(), tr("CSV (*.csv)"));
-    if (path.isEmpty()) return;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
-    exportCurrentViewCsv(path);
 }
 
 void MainWindow::rebuildRecentMenu() {
