@@ -22,9 +22,11 @@
 // Qt's `emit` keyword is a macro that would erase TraceSink::emit.
 
 #include "common/error.h"
+#include "testing/trace_files.h"
 #include "trace/jsonl.h"
 
 using namespace dlab;
+using namespace dlab::testing;
 
 namespace {
 
@@ -330,10 +332,6 @@ std::string read_bytes(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void write_bytes(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
 void write_trace(const std::string& path, const std::vector<Event>& events) {
     JsonlTraceWriter writer(path);
     for (const Event& event : events) writer.emit(event);
@@ -350,12 +348,6 @@ std::string join_lines(const std::vector<std::string>& lines) {
     std::string bytes;
     for (const std::string& line : lines) bytes += line + "\n";
     return bytes;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-    const size_t at = text.find(from);
-    if (at == std::string::npos) throw std::logic_error("test setup: \"" + from + "\" not in " + text);
-    return text.replace(at, from.size(), to);
 }
 
 }  // namespace
