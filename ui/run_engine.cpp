@@ -6,6 +6,7 @@
 #include "embedded_models.h"
 #include "engine/backend_choice.h"
 #include "engine/cpu_backend.h"
+#include "options/engine_parameters.h"
 #ifdef DECODELAB_HAVE_CUDA
 #include "cuda_backend.h"
 #include "device_info.h"
@@ -98,4 +99,5 @@ RunEngine::RunEngine(const RunRequest& request) {
                             .arg(cpuReasonText(resolution.reason));
     m_codec = &*m_tokenizer;
     m_options.model_kind = "llama";
+    m_options.run_parameters = dlab::engine_parameters(request.kv, request.attention);
 }

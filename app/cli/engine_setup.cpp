@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "embedded_models.h"
 #include "engine/cpu_backend.h"
+#include "options/engine_parameters.h"
 #ifdef DECODELAB_HAVE_CUDA
 #include "cuda_backend.h"
 #endif
@@ -46,6 +47,7 @@ std::unique_ptr<LoadedEngine> LoadedEngine::load(const std::string& model, const
     engine->m_codec = &*engine->m_tokenizer;
     engine->m_options.model_name = model;
     engine->m_options.model_kind = "llama";
+    engine->m_options.run_parameters = engine_parameters(kv, attention);
     return engine;
 }
 

@@ -186,6 +186,7 @@ void Session::start(const std::string& prompt) {
     }
     run.strategy = strategy_name(m_config.strategy);
     run.parameters = parameters_of(m_config);
+    run.parameters.insert(m_options.run_parameters.begin(), m_options.run_parameters.end());
     if (m_config.strategy == StrategyKind::Sample) run.chain = m_config.chain_stages();
     run.seed = m_config.seed;
     if (m_options.drafter) {

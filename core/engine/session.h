@@ -6,6 +6,7 @@
 // a step is one round of speculative sampling and may add several tokens.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ struct SessionOptions {
     std::string model_name;    // for the run event: path, "embedded:NAME" or table file
     std::string model_kind = "llama";
     bool record_timings = true;  // phase durations (the only nondeterministic trace fields)
+    // More settings for the run event's parameters (the KV cache's and the attention's,
+    // options/engine_parameters.h); the decoding parameters come from the config.
+    std::map<std::string, std::string> run_parameters;
     // Speculative sampling when set: each step is a round in which this drafter proposes
     // and the backend verifies (greedy or sample, one sequence). Must outlive the session.
     Drafter* drafter = nullptr;

@@ -12,6 +12,7 @@
 #include "testing/cli_runner.h"
 #include "testing/gguf_surgery.h"
 #include "testing/reference_forward.h"
+#include "trace/jsonl.h"
 
 using namespace dlab;
 using namespace dlab::testing;
@@ -384,6 +385,28 @@ private slots:
         QCOMPARE(rows[1].toObject()["tokens"], n["tokens"]);
         QCOMPARE(rows[1].toObject()["attention"].toObject()["kind"].toString(), QString("flash"));
         QCOMPARE(rows[1].toObject()["attention"].toObject()["tiles"].toObject()["cols"].toInt(), 4);
+    }
+
+    void traceRecordsTheCacheAndAttentionSettings() {
+        const QString path = m_dir.filePath("settings.jsonl");
+        const CliResult r = run_cli({"generate", "--model", "embedded:stories-target", "--prompt", "Once",
+                                     "--max-new-tokens", "2", "--kv", "paged", "--block-size", "4",
+                                     "--prefix-caching", "--attention", "flash", "--device-preset", "h200",
+                                     "--sram-bytes", "8k", "--highlight-row", "1", "--backend", "cpu", "--trace",
+                                     path});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const std::map<std::string, std::string> p =
+            std::get<RunEvent>(read_jsonl_trace(path.toStdString()).front().body).parameters;
+        const std::map<std::string, std::string> expected = {
+            {"kv", "paged"},          {"block-size", "4"},     {"prefix-caching", "true"}, {"attention", "flash"},
+            {"device-preset", "h200"}, {"sram-bytes", "8192"}, {"highlight-row", "1"},    {"tile-layer", "0"},
+            {"tile-head", "0"}};
+        for (const auto& [key, value] : expected) {
+            QVERIFY2(p.count(key), key.c_str());
+            QCOMPARE(p.at(key), value);
+        }
+        QCOMPARE(p.at("max-new-tokens"), std::string("2"));  // the decoding parameters stay
+        QVERIFY(!p.count("window"));  // a sliding window's settings only with one
     }
 
     void badAttentionOptionsAreRefused() {

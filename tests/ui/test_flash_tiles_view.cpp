@@ -20,6 +20,7 @@
 #include "embedded_models.h"
 #include "engine/cpu_backend.h"
 #include "engine/session.h"
+#include "options/engine_parameters.h"
 #include "tokenizer/tokenizer.h"
 #include "trace/trace_sink.h"
 #include "views/flash_tiles_view.h"
@@ -313,6 +314,29 @@ private slots:
             }
         const auto* total = static_cast<QGraphicsSimpleTextItem*>(one(view.scene(), "total"));
         QCOMPARE(total->brush().color(), QColor(0xee, 0xee, 0xee));
+    }
+
+    void follows_the_traces_device_preset() {
+        // a run through the CLI's and the app's session options records its attention
+        // settings; the view then models the preset the run used
+        static const Model model = load_model_or_embedded("embedded:stories-target");
+        AttentionConfig attention;
+        attention.kind = AttentionKind::Flash;
+        attention.device_preset = "h100";
+        CpuBackend backend(model.config, model.weights, {}, attention);
+        Tokenizer tokenizer(*model.vocab);
+        GenerationConfig config;
+        config.max_new_tokens = 1;
+        MemoryTrace trace;
+        SessionOptions options;
+        options.run_parameters = engine_parameters(KvConfig{}, attention);
+        Session session(backend, tokenizer, config, &trace, options);
+        session.run("Once");
+        const TraceTimeline timeline(trace.events());
+        FlashTilesView view;
+        view.setDevicePreset("h200");
+        view.setTimeline(&timeline);
+        QCOMPARE(view.devicePreset(), QString("h100"));
     }
 
     void no_tiles() {

@@ -137,6 +137,25 @@ private slots:
         QVERIFY(!view.csv().contains("trace device"));
     }
 
+    void follows_the_traces_device_preset() {
+        MemoryHierarchyView view;
+        view.setDevicePreset("h200");
+        RunEvent run;
+        run.parameters = {{"device-preset", "a100"}};
+        std::vector<Event> events(1);
+        events[0].body = run;
+        const TraceTimeline timeline(events);
+        view.setTimeline(&timeline);
+        QCOMPARE(view.devicePreset(), QString("a100"));
+        // a trace without one, or with an unknown name, leaves the choice alone
+        view.setDevicePreset("h100");
+        run.parameters = {{"device-preset", "tpu"}};
+        events[0].body = run;
+        const TraceTimeline unknown(events);
+        view.setTimeline(&unknown);
+        QCOMPARE(view.devicePreset(), QString("h100"));
+    }
+
     void renders() {
         MemoryHierarchyView view;
         view.resize(1400, 700);

@@ -149,6 +149,11 @@ void FlashTilesView::setTimeline(const dlab::TraceTimeline* timeline) {
     m_timeline = timeline;
     m_sourceStep = -2;  // nothing shown yet, not even "no tiles"
     m_passes.clear();
+    // the device the run modelled, when the trace says
+    if (const QString preset = tracePreset(timeline); !preset.isEmpty()) {
+        m_preset = preset;
+        m_presetBox->setCurrentIndex(std::max(0, m_presetBox->findData(preset)));
+    }
     rebuildChart();  // the head dimension may have changed
     showStep(0, false);
 }

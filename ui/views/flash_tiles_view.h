@@ -47,6 +47,7 @@ public:
     int tileCursor() const { return m_cursor; }
     void setTileCursor(int cursor);
     // "a100" | "h100" | "h200": whose SRAM budget M the IO chart models.
+    QString devicePreset() const { return m_preset; }
     void setDevicePreset(const QString& name);
 
     QGraphicsScene* scene() const { return m_scene; }
