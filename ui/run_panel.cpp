@@ -109,6 +109,7 @@ RunPanel::RunPanel(QWidget* parent)
       m_chainOrder(choice({QStringLiteral("hf"), QStringLiteral("llama.cpp")})),
       m_maxNewTokens(intSpin(1, 4096, 24)),
       m_seed(intSpin(0, std::numeric_limits<int>::max(), 0)),
+      m_stopAtEos(new QCheckBox),
       m_kvKind(choice({QStringLiteral("contiguous"), QStringLiteral("sliding"), QStringLiteral("paged")})),
       m_maxSeqLen(intSpin(0, 1 << 20, 0)),
       m_blockSize(intSpin(1, 128, 16)),
@@ -141,6 +142,8 @@ RunPanel::RunPanel(QWidget* parent)
                            static_cast<QWidget*>(m_prompt), static_cast<QWidget*>(m_maxNewTokens),
                            static_cast<QWidget*>(m_seed)})
         addRow(runForm, field);
+    m_stopAtEos->setChecked(true);
+    runForm->addRow(QString(), m_stopAtEos);
 
     // strategy pages: only the chosen strategy's parameters are shown
     QFormLayout* form = nullptr;
@@ -212,6 +215,7 @@ RunPanel::RunPanel(QWidget* parent)
                    {QStringLiteral("strategy"), m_strategy},
                    {QStringLiteral("max-new-tokens"), m_maxNewTokens},
                    {QStringLiteral("seed"), m_seed},
+                   {QStringLiteral("stop-at-eos"), m_stopAtEos},
                    {QStringLiteral("num-beams"), m_numBeams},
                    {QStringLiteral("length-penalty"), m_lengthPenalty},
                    {QStringLiteral("early-stopping"), m_earlyStopping},
@@ -280,6 +284,9 @@ void RunPanel::retranslate() {
     setLabel(m_prompt, tr("Prompt"));
     setLabel(m_maxNewTokens, tr("Max new tokens"));
     setLabel(m_seed, tr("Seed"));
+    m_stopAtEos->setText(tr("Stop at end of sequence"));
+    m_stopAtEos->setToolTip(tr("Off: a sequence goes on past the end-of-sequence token up to the maximum of "
+                               "new tokens"));
     m_strategyBox->setTitle(tr("Decoding strategy"));
     setLabel(m_numBeams, tr("Beams (k)"));
     setLabel(m_lengthPenalty, tr("Length penalty"));
@@ -417,6 +424,7 @@ bool RunPanel::request(RunRequest* request, QString* error) const {
         g.strategy = dlab::parse_strategy(m_strategy->currentData().toString().toStdString());
         g.max_new_tokens = m_maxNewTokens->value();
         g.seed = static_cast<uint64_t>(m_seed->value());
+        g.stop_at_eos = m_stopAtEos->isChecked();
         switch (g.strategy) {
         case dlab::StrategyKind::Greedy: break;
         case dlab::StrategyKind::Beam:
@@ -488,6 +496,7 @@ void RunPanel::setRequest(const RunRequest& r) {
     selectData(m_strategy, QString::fromLatin1(dlab::strategy_name(g.strategy)));
     m_maxNewTokens->setValue(g.max_new_tokens);
     m_seed->setValue(static_cast<int>(g.seed));
+    m_stopAtEos->setChecked(g.stop_at_eos);
     m_numBeams->setValue(g.num_beams);
     m_lengthPenalty->setValue(g.length_penalty);
     selectData(m_earlyStopping, QString::fromLatin1(dlab::early_stopping_name(g.early_stopping)));

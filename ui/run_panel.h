@@ -91,6 +91,7 @@ private:
     // length and randomness
     QSpinBox* m_maxNewTokens;
     QSpinBox* m_seed;
+    QCheckBox* m_stopAtEos;
     // KV cache
     QFormLayout* m_kvForm;
     QComboBox* m_kvKind;

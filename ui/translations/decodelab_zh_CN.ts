@@ -2362,6 +2362,14 @@ Tokens: %2</source>
         <source>Max sequence length</source>
         <translation>最大序列长度</translation>
     </message>
+    <message>
+        <source>Stop at end of sequence</source>
+        <translation>遇到序列结束符时停止</translation>
+    </message>
+    <message>
+        <source>Off: a sequence goes on past the end-of-sequence token up to the maximum of new tokens</source>
+        <translation>关闭时，序列越过序列结束符继续生成，直到达到最大新词元数</translation>
+    </message>
 </context>
 <context>
     <name>SpecRoundRows</name>
