@@ -67,19 +67,21 @@ ChainResult SamplerChain::apply(const float* logits, int n_vocab, const std::vec
     return result;
 }
 
-int SamplerChain::sample(const ChainResult& result, Rng& rng) {
+int sample_distribution(const std::vector<float>& probs, Rng& rng) {
     const double u = rng.uniform();
     double cumulative = 0.0;
-    int last_kept = -1;
-    for (const ChainCandidate& c : result.candidates) {
-        if (c.prob <= 0.0f) continue;
-        cumulative += c.prob;
-        if (cumulative > u) return c.token;
-        last_kept = c.token;
+    int last_positive = -1;
+    for (size_t t = 0; t < probs.size(); ++t) {
+        if (probs[t] <= 0.0f) continue;
+        cumulative += probs[t];
+        if (cumulative > u) return static_cast<int>(t);
+        last_positive = static_cast<int>(t);
     }
     // the probabilities summed to just under u by rounding
-    if (last_kept < 0) throw InvalidArgument("sampler chain: no candidate token to sample");
-    return last_kept;
+    if (last_positive < 0) throw InvalidArgument("sampler: no candidate token to sample");
+    return last_positive;
 }
+
+int SamplerChain::sample(const ChainResult& result, Rng& rng) { return sample_distribution(result.stage_probs.back(), rng); }
 
 }  // namespace dlab

@@ -28,6 +28,12 @@ struct ChainResult {
     std::vector<float> probs_of(int token) const;
 };
 
+// A multinomial draw: one uniform number u from `rng`, then the first token (in token-id
+// order) whose cumulative probability exceeds u; the last token with probability > 0 when
+// rounding leaves the sum below u. Defined exactly so a GPU backend can reproduce it; the
+// chain and speculative sampling's rule both draw this way.  probs: [n_vocab]
+int sample_distribution(const std::vector<float>& probs, Rng& rng);
+
 class SamplerChain {
 public:
     // Builds the stages of config.chain_stages() with config's parameters.
@@ -39,9 +45,7 @@ public:
     // tokens (repetition penalty, n-gram bans).
     ChainResult apply(const float* logits, int n_vocab, const std::vector<int>& context) const;
 
-    // A multinomial draw from the kept candidates' final probabilities: one uniform number
-    // u from `rng`, then the first token (in token-id order) whose cumulative probability
-    // exceeds u — defined exactly so the GPU backend can reproduce it.
+    // A multinomial draw from the kept candidates' final probabilities (sample_distribution).
     static int sample(const ChainResult& result, Rng& rng);
 
 private:

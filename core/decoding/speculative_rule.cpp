@@ -38,20 +38,6 @@ std::vector<float> residual_distribution(const std::vector<float>& p, const std:
     return residual;
 }
 
-int sample_distribution(const std::vector<float>& probs, Rng& rng) {
-    const double u = rng.uniform();
-    double cumulative = 0.0;
-    int last_positive = -1;
-    for (size_t t = 0; t < probs.size(); ++t) {
-        if (probs[t] <= 0.0f) continue;
-        cumulative += probs[t];
-        if (cumulative > u) return static_cast<int>(t);
-        last_positive = static_cast<int>(t);
-    }
-    if (last_positive < 0) throw InvalidArgument("speculative sampling: a distribution with no positive entry");
-    return last_positive;
-}
-
 RoundVerdict verify_drafts(const std::vector<int>& drafts, const std::vector<std::vector<float>>& q,
                            const std::vector<std::vector<float>>& p, Rng& rng,
                            const std::vector<int>* greedy_choice) {

@@ -55,8 +55,5 @@ RoundVerdict verify_drafts(const std::vector<int>& drafts, const std::vector<std
 // a rejection has probability zero).
 std::vector<float> residual_distribution(const std::vector<float>& p, const std::vector<float>& q);
 
-// One uniform u from `rng`, then the first token (in id order) whose cumulative probability
-// exceeds u; the last token with probability > 0 when rounding leaves the sum below u.
-int sample_distribution(const std::vector<float>& probs, Rng& rng);
 
 }  // namespace dlab

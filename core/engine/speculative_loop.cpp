@@ -44,17 +44,6 @@ std::vector<SpecCandidate> top_candidates(const std::vector<float>& p, const std
     return out;
 }
 
-// [≤ n] the most probable tokens, highest first, ties by id.
-std::vector<int> top_tokens_by_probability(const std::vector<float>& probs, int n) {
-    std::vector<int> order(probs.size());
-    for (size_t t = 0; t < probs.size(); ++t) order[t] = static_cast<int>(t);
-    const size_t count = std::min<size_t>(static_cast<size_t>(n), order.size());
-    std::partial_sort(order.begin(), order.begin() + static_cast<long>(count), order.end(),
-                      [&](int a, int b) { return probs[a] != probs[b] ? probs[a] > probs[b] : a < b; });
-    order.resize(count);
-    return order;
-}
-
 }  // namespace
 
 SpeculativeLoop::SpeculativeLoop(Backend& target, Drafter& drafter, const TextCodec& codec,
@@ -233,7 +222,8 @@ RoundResult SpeculativeLoop::round(const std::vector<int>& prompt, const std::ve
     // the target's candidates for the round's last token, as a strategy records them
     const PositionDistribution& last = p[accepted];
     if (last.chain) result.stages = last.chain->stages;
-    std::vector<int> recorded = top_tokens_by_probability(last.probs, m_config.trace_top_n);
+    // the same ranking as the strategies' records, over the probabilities the token was drawn from
+    std::vector<int> recorded = top_tokens_by_logit(last.probs.data(), vocab, m_config.trace_top_n);
     if (std::find(recorded.begin(), recorded.end(), verdict.token) == recorded.end()) recorded.push_back(verdict.token);
     for (int t : recorded) {
         CandidateRecord c;

@@ -149,12 +149,9 @@ void FlashTilesView::setTimeline(const dlab::TraceTimeline* timeline) {
     m_timeline = timeline;
     m_sourceStep = -2;  // nothing shown yet, not even "no tiles"
     m_passes.clear();
-    // the device the run modelled, when the trace says
-    if (const QString preset = tracePreset(timeline); !preset.isEmpty()) {
-        m_preset = preset;
-        m_presetBox->setCurrentIndex(std::max(0, m_presetBox->findData(preset)));
-    }
-    rebuildChart();  // the head dimension may have changed
+    // the device the run modelled when the trace says; the head dimension may have changed
+    const QString preset = tracePreset(timeline);
+    setDevicePreset(preset.isEmpty() ? m_preset : preset);
     showStep(0, false);
 }
 

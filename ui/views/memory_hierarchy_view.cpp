@@ -103,12 +103,9 @@ void MemoryHierarchyView::retranslate() {
 void MemoryHierarchyView::setTimeline(const dlab::TraceTimeline* timeline) {
     m_timeline = timeline;
     m_step = 0;
-    // the device the run modelled, when the trace says
-    if (const QString preset = tracePreset(timeline); !preset.isEmpty()) {
-        m_preset = preset;
-        m_presetBox->setCurrentIndex(std::max(0, m_presetBox->findData(preset)));
-    }
-    redraw();
+    // the device the run modelled when the trace says (redraws)
+    const QString preset = tracePreset(timeline);
+    setDevicePreset(preset.isEmpty() ? m_preset : preset);
 }
 
 void MemoryHierarchyView::showStep(int step, bool animate) {
