@@ -25,25 +25,15 @@ mkdir -p "$out"
   --top-p 0.9 --seed 1 --max-new-tokens 12 \
   --trace "$out/sample-topp.jsonl" --no-trace-timing >/dev/null
 
-# FlashAttention's tiles, where the CLI already has --attention: a prompt long enough for
-# several 4 × 4 tiles per row of query blocks
-if "$cli" help 2>&1 | grep -q -- "--attention"; then
-  "$cli" generate --model embedded:stories-target --attention flash \
-    --prompt "Once upon a time, there was a little girl named Lily. She loved to play" \
-    --tile-rows 4 --tile-cols 4 --max-new-tokens 12 \
-    --trace "$out/flash-tiles.jsonl" --no-trace-timing >/dev/null
-else
-  echo "make-golden-traces: $cli has no --attention yet; flash-tiles.jsonl skipped" >&2
-fi
+# FlashAttention's tiles: a prompt long enough for several 4 × 4 tiles per row of query blocks
+"$cli" generate --model embedded:stories-target --attention flash \
+  --prompt "Once upon a time, there was a little girl named Lily. She loved to play" \
+  --tile-rows 4 --tile-cols 4 --max-new-tokens 12 \
+  --trace "$out/flash-tiles.jsonl" --no-trace-timing >/dev/null
 
 # speculative sampling: the embedded draft model proposes four tokens a round and the target
-# verifies them — accepted, rejected and resampled from the residual, bonus tokens — where
-# the CLI already has --draft-model
-if "$cli" help 2>&1 | grep -q -- "--draft-model"; then
-  "$cli" generate --model embedded:stories-target --draft-model embedded:stories-draft \
-    --prompt "Once upon a time" --strategy sample --seed 1 --num-draft-tokens 4 --max-new-tokens 24 \
-    --trace "$out/speculative.jsonl" --no-trace-timing >/dev/null
-else
-  echo "make-golden-traces: $cli has no --draft-model yet; speculative.jsonl skipped" >&2
-fi
+# verifies them — accepted, rejected and resampled from the residual, bonus tokens
+"$cli" generate --model embedded:stories-target --draft-model embedded:stories-draft \
+  --prompt "Once upon a time" --strategy sample --seed 1 --num-draft-tokens 4 --max-new-tokens 24 \
+  --trace "$out/speculative.jsonl" --no-trace-timing >/dev/null
 ls -l "$out"
