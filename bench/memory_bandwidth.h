@@ -1,12 +1,32 @@
-// Measured main-memory read bandwidth: the physical bound on bandwidth-bound decode.
+// Measured read bandwidth: the physical bound on bandwidth-bound decode.
 #pragma once
+
+#include <vector>
 
 namespace dlab::bench {
 
-// Best-of-`repeats` bytes/s reading a buffer of `bytes` over and over with the engine's
-// current thread count, each thread summing its own slice — the access pattern of a
-// decode step streaming the weights. A buffer far larger than the caches gives DRAM
-// bandwidth; one of a model's size gives what that model's decode can reach.
-double measure_read_bandwidth(double bytes, int repeats = 5);
+// A buffer of a given size read the way a decode step streams the weights: with the
+// engine's current thread count, each thread summing its own slice, one parallel region
+// per pass. A buffer far larger than the caches gives DRAM bandwidth; one of a model's
+// size gives what that model's decode can reach.
+class ReadBandwidth {
+public:
+    // Allocates `bytes` and touches them first from the threads that will read them, so
+    // pages sit near those threads.
+    explicit ReadBandwidth(double bytes);
+
+    // Bytes/s of the fastest of `repeats` single passes: the peak, which a run of many
+    // passes does not sustain on a shared host (measured ~10% above the mean pass).
+    double best_single_pass(int repeats);
+
+    // Bytes/s over `passes` consecutive passes timed as one run: what a decode of as many
+    // tokens, timed the same way, can at best sustain.
+    double sustained(int passes);
+
+private:
+    void pass();
+
+    std::vector<float> m_buffer;
+};
 
 }  // namespace dlab::bench

@@ -8,7 +8,7 @@ build=${1:-build}
 bench="$build/bench/decodelab-bench-forward"
 for shape in stories15M stories110M; do
   for threads in 1 2; do
-    "$bench" --shape "$shape" --threads "$threads" --prompt-tokens 128 --decode-tokens 64
+    "$bench" --shape "$shape" --threads "$threads" --prompt-tokens 128 --decode-tokens 64 --repeats 7
   done
 done
 "$build/bench/decodelab-bench-kv"
