@@ -5,15 +5,15 @@
 // DRAM: both bandwidths are printed). Prefill is compute-bound and is reported with its
 // achieved GFLOP/s in the matrix products.
 //
-// On a shared machine both the bandwidth and the decode speed move from minute to minute,
-// so the two are measured alternately, `--repeats` times each, and each is reported as its
-// best: the bound comes from the best bandwidth seen in the same minutes as the best decode.
-// Each decode run is also divided by the read run just before it, and the median of those
-// paired fractions is printed: it follows the host's drift from minute to minute, where
-// best over best pairs two different minutes.
 // Like is compared with like: a decode run of N tokens is timed as a whole, and so is the
 // bound's read run of N passes over the weights' bytes. The fastest single pass (the peak)
 // is printed beside it; a run of many passes does not sustain it.
+//
+// On a shared machine both the bandwidth and the decode speed move from minute to minute,
+// so the two are measured alternately, `--repeats` times each. Each decode run is divided
+// by the read run just before it, and the median of those paired fractions is the figure
+// to judge: it follows the host's drift, where best decode over best read pairs two
+// different minutes (printed as well).
 //
 //   decodelab-bench-forward (--model FILE | --shape stories15M|stories110M)
 //       [--threads N] [--prompt-tokens N] [--decode-tokens N] [--repeats N] [--json]
