@@ -180,6 +180,8 @@ int main(int argc, char** argv) {
                             {"read_bandwidth_gb_s", bandwidth / 1e9},
                             {"peak_read_bandwidth_gb_s", peak_bandwidth / 1e9},
                             {"dram_read_bandwidth_gb_s", dram_bandwidth / 1e9},
+                            {"weight_huge_page_bytes", backend.huge_page_bytes()},
+                            {"read_buffer_huge_page_bytes", working_set.huge_page_bytes()},
                             {"prefill_tokens_per_s", prefill_tps},
                             {"prefill_matmul_gflop_s", prefill_gflops},
                             {"decode_tokens_per_s", decode_tps},
@@ -199,6 +201,8 @@ int main(int argc, char** argv) {
                         " sustained over %d passes (%.2f GB/s peak pass), %.2f GB/s from DRAM\n",
                         j["model"].get<std::string>().c_str(), thread_count(), bytes / 1e6, bandwidth / 1e9,
                         o.decode_tokens, peak_bandwidth / 1e9, dram_bandwidth / 1e9);
+            std::printf("  2 MB pages: %.1f MB under the weights, %.1f MB under the read buffer\n",
+                        backend.huge_page_bytes() / 1e6, working_set.huge_page_bytes() / 1e6);
             std::printf("  prefill %4d tokens: %8.1f tok/s  (%.1f GFLOP/s in the matrix products)\n",
                         o.prompt_tokens, prefill_tps, prefill_gflops);
             std::printf("  decode  %4d tokens: %8.1f tok/s  bound %.1f tok/s  -> %.2f of bound  (best run over best read"

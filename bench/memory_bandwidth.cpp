@@ -6,12 +6,15 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine/huge_pages.h"
+
 namespace dlab::bench {
 
 ReadBandwidth::ReadBandwidth(double bytes) : m_buffer(static_cast<size_t>(bytes / sizeof(float))) {
     const size_t n = m_buffer.size();
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; ++i) m_buffer[i] = static_cast<float>(i % 7);
+    m_huge_page_bytes = request_huge_pages({{m_buffer.data(), n * sizeof(float)}});
 }
 
 namespace {

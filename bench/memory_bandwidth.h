@@ -1,6 +1,7 @@
 // Measured read bandwidth: the physical bound on bandwidth-bound decode.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace dlab::bench {
@@ -12,8 +13,11 @@ namespace dlab::bench {
 class ReadBandwidth {
 public:
     // Allocates `bytes` and touches them first from the threads that will read them, so
-    // pages sit near those threads.
+    // pages sit near those threads; then asks for 2 MB pages, as the CPU backend does for
+    // its weights, so that the bound and decode read through the same page size.
     explicit ReadBandwidth(double bytes);
+
+    std::size_t huge_page_bytes() const { return m_huge_page_bytes; }
 
     // Bytes/s of the fastest of `repeats` single passes: the peak, which a run of many
     // passes does not sustain on a shared host (measured ~10% above the mean pass).
@@ -27,6 +31,7 @@ private:
     void pass();
 
     std::vector<float> m_buffer;
+    std::size_t m_huge_page_bytes = 0;
 };
 
 }  // namespace dlab::bench

@@ -9,14 +9,38 @@
 #include "engine/cpu_attention.h"
 #include "engine/cpu_kernels.h"
 #include "engine/forward_batch.h"
+#include "engine/huge_pages.h"
 #include "kv/make_kv_cache.h"
 
 namespace dlab {
+
+namespace {
+
+// Every weight tensor; decode streams all but a separate output's embedding table.
+std::vector<MemoryRange> weight_ranges(const ModelWeights& w) {
+    std::vector<MemoryRange> ranges;
+    const auto add = [&](const auto& tensor) {
+        ranges.push_back({tensor.data(), static_cast<std::size_t>(tensor.size()) * sizeof(float)});
+    };
+    add(w.token_embedding);
+    add(w.output_norm);
+    add(w.output);
+    for (const LayerWeights& l : w.layers)
+        for (const auto* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) add(*m);
+    for (const LayerWeights& l : w.layers) {
+        add(l.attn_norm);
+        add(l.ffn_norm);
+    }
+    return ranges;
+}
+
+}  // namespace
 
 CpuBackend::CpuBackend(const ModelConfig& config, const ModelWeights& weights, const KvConfig& kv,
                        const AttentionConfig& attention)
     : m_config(config), m_weights(weights), m_cache(make_kv_cache(kv, config)), m_attention(attention) {
     m_attention.validate(config.n_layers, config.n_heads);
+    m_huge_page_bytes = request_huge_pages(weight_ranges(weights));
     if (m_attention.kind == AttentionKind::Flash && kv.kind == KvKind::Sliding)
         throw InvalidArgument("--attention flash needs every earlier position visible: use --kv contiguous or paged");
 }

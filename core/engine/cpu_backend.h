@@ -31,6 +31,8 @@ public:
     void fork_sequence(int src_id, int dst_id) override { m_cache->fork(src_id, dst_id); }
     void truncate_sequence(int seq_id, int length) override { m_cache->truncate(seq_id, length); }
     void free_sequence(int seq_id) override { m_cache->free(seq_id); }
+    // Bytes of the weights' pages the kernel moved to 2 MB pages (engine/huge_pages.h).
+    std::size_t huge_page_bytes() const { return m_huge_page_bytes; }
 
 private:
     // Passes on at most a budget of tile events per prefill pass, so long prompts keep the
@@ -77,6 +79,7 @@ private:
     std::unique_ptr<KvCache> m_cache;
     AttentionConfig m_attention;
     BoundedTileObserver m_tiles;
+    std::size_t m_huge_page_bytes = 0;
     std::vector<std::vector<KvSegment>> m_past;  // [1][segments]: what the prefilled sequence has stored
     std::vector<std::vector<std::vector<KvSegment>>> m_decode_past;  // [layers][rows][segments], decode
 

@@ -1,0 +1,116 @@
+// 2 MB pages under the weights (engine/huge_pages.h), checked against what the kernel
+// reports in /proc/self/smaps. Skips where the system has no transparent huge pages or no
+// MADV_COLLAPSE (Linux < 6.1).
+#include <QFile>
+#include <QTest>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#endif
+
+#include <cstdint>
+#include <cstdio>
+
+#include "engine/cpu_backend.h"
+#include "engine/huge_pages.h"
+#include "model/random_model.h"
+
+using namespace dlab;
+
+namespace {
+
+constexpr std::size_t kMiB = std::size_t(1) << 20;
+
+// Why this system cannot collapse pages now, or empty when it can.
+QString huge_pages_unavailable() {
+#ifdef __linux__
+    QFile enabled("/sys/kernel/mm/transparent_hugepage/enabled");
+    if (!enabled.open(QIODevice::ReadOnly)) return "no transparent huge pages in this kernel";
+    if (enabled.readAll().contains("[never]")) return "transparent huge pages are set to never";
+    utsname name{};
+    uname(&name);
+    int major = 0, minor = 0;
+    std::sscanf(name.release, "%d.%d", &major, &minor);
+    if (major < 6 || (major == 6 && minor < 1)) return "kernel older than 6.1 has no MADV_COLLAPSE";
+    return {};
+#else
+    return "not Linux";
+#endif
+}
+
+// The AnonHugePages line of the mapping in /proc/self/smaps that contains `address`, in bytes.
+std::size_t anon_huge_bytes_at(const void* address) {
+    QFile smaps("/proc/self/smaps");
+    if (!smaps.open(QIODevice::ReadOnly)) return 0;
+    const auto target = reinterpret_cast<std::uintptr_t>(address);
+    bool inside = false;
+    for (const QByteArray& line : smaps.readAll().split('\n')) {
+        // a mapping's header starts "begin-end perms ..."; its fields start "Name:"
+        const QByteArray first = line.left(line.indexOf(' '));
+        const int dash = first.indexOf('-');
+        bool begin_ok = false, end_ok = false;
+        const auto begin = first.left(dash).toULongLong(&begin_ok, 16);
+        const auto end = first.mid(dash + 1).toULongLong(&end_ok, 16);
+        if (dash > 0 && begin_ok && end_ok) {
+            inside = begin <= target && target < end;
+        } else if (inside && line.startsWith("AnonHugePages:")) {
+            return line.mid(14).trimmed().split(' ').first().toULongLong() * 1024;
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+class TestHugePages : public QObject {
+    Q_OBJECT
+
+private slots:
+    // A 12 MB mapping on a 2 MB boundary; the range asked for is [1 MB, 11 MB) of it, so the
+    // whole 2 MB pages inside are [2 MB, 10 MB): 8 MB, and the half pages at the ends stay small.
+    void collapsesTheWholePagesInsideTheRange() {
+#ifdef __linux__
+        if (const QString why = huge_pages_unavailable(); !why.isEmpty()) QSKIP(qPrintable(why));
+        const std::size_t reserve = 14 * kMiB;
+        void* raw = mmap(nullptr, reserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        QVERIFY(raw != MAP_FAILED);
+        auto* base = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(raw) + 2 * kMiB - 1) & ~(2 * kMiB - 1));
+        auto* words = reinterpret_cast<std::uint32_t*>(base);
+        for (std::size_t i = 0; i < 12 * kMiB / 4; ++i) words[i] = static_cast<std::uint32_t>(i * 2654435761u);
+
+        const std::size_t collapsed = request_huge_pages({{base + 1 * kMiB, 10 * kMiB}});
+
+        QCOMPARE(collapsed, 8 * kMiB);
+        QCOMPARE(anon_huge_bytes_at(base + 2 * kMiB), 8 * kMiB);
+        for (std::size_t i = 0; i < 12 * kMiB / 4; ++i)
+            if (words[i] != static_cast<std::uint32_t>(i * 2654435761u)) QFAIL("contents changed by the collapse");
+        munmap(raw, reserve);
+#else
+        QSKIP("not Linux");
+#endif
+    }
+
+    void leavesSmallRangesAlone() {
+        std::vector<float> small(1 << 20);  // 4 MB, below the TLB's reach
+        QCOMPARE(request_huge_pages({{small.data(), small.size() * sizeof(float)}}), std::size_t(0));
+    }
+
+    // The backend asks for them at construction: all but the partial pages at the ends of
+    // the stories15M shape's 61 MB of weights.
+    void backendPutsItsWeightsOnHugePages() {
+        if (const QString why = huge_pages_unavailable(); !why.isEmpty()) QSKIP(qPrintable(why));
+        const Model model = random_model(stories15m_config(), 3, false);
+        const CpuBackend backend(model.config, model.weights);
+        std::size_t weight_bytes = model.weights.token_embedding.size() * sizeof(float);
+        for (const LayerWeights& l : model.weights.layers)
+            weight_bytes += (l.wq.size() + l.wk.size() + l.wv.size() + l.wo.size() + l.w_gate.size() + l.w_up.size() +
+                             l.w_down.size()) * sizeof(float);
+        QVERIFY2(backend.huge_page_bytes() >= weight_bytes - 8 * kMiB,
+                 qPrintable(QString("%1 of %2 bytes").arg(backend.huge_page_bytes()).arg(weight_bytes)));
+        QVERIFY(anon_huge_bytes_at(model.weights.token_embedding.data() + model.weights.token_embedding.size() / 2) > 0);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestHugePages)
+#include "test_huge_pages.moc"
