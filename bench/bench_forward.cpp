@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench_util.h"
 #include "common/error.h"
 #include "engine/cpu_backend.h"
 #include "engine/threads.h"
@@ -94,10 +95,6 @@ double matmul_flops_per_token(const ModelConfig& c) {
     return 2.0 * (c.n_layers * per_layer + static_cast<double>(c.vocab_size) * c.dim);
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,16 +140,15 @@ int main(int argc, char** argv) {
             // prefill of a fresh sequence
             auto start = std::chrono::steady_clock::now();
             auto out = backend.forward({{0, prompt}});
-            prefill_s = std::min(prefill_s, seconds_since(start));
+            prefill_s = std::min(prefill_s, bench::seconds_since(start));
 
             // decode: one token per pass, greedy so the run is realistic
             start = std::chrono::steady_clock::now();
             for (int i = 0; i < o.decode_tokens; ++i) {
-                Eigen::Index next = 0;
-                out[0].logits.row(0).maxCoeff(&next);
-                out = backend.forward({{0, {static_cast<int>(next)}}});
+                const int next = bench::first_argmax(out[0].logits.data(), c.vocab_size);
+                out = backend.forward({{0, {next}}});
             }
-            decode_runs_s.push_back(seconds_since(start));
+            decode_runs_s.push_back(bench::seconds_since(start));
             paired_fractions.push_back(o.decode_tokens / decode_runs_s.back() / (run_bandwidth / bytes));
             decode_s = std::min(decode_s, decode_runs_s.back());
             backend.free_sequence(0);

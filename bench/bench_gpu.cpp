@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "common/error.h"
 #include "cuda_check.h"
 #include "device_info.h"
@@ -294,11 +295,7 @@ BigResult measure_big(const Options& o) {
     CudaBackend backend(b.config, weights, kv, 0, CudaPrecision::BF16);
     b.upload_s = std::chrono::duration<double>(clock::now() - t0).count();
     b.bytes_per_token = backend.weight_bytes_per_token();
-    auto argmax = [](const RowMatrix& logits) {
-        Eigen::Index col = 0;
-        logits.row(0).maxCoeff(&col);
-        return static_cast<int>(col);
-    };
+    auto argmax = [](const RowMatrix& logits) { return bench::first_argmax(logits.data(), static_cast<int>(logits.cols())); };
     for (int r = 0; r < o.repeats; ++r) {
         const int seq = r;
         int token = argmax(backend.forward({{seq, prompt}}).at(0).logits);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "bench_util.h"
 #include "engine/huge_pages.h"
 
 namespace dlab::bench {
@@ -16,14 +17,6 @@ ReadBandwidth::ReadBandwidth(double bytes) : m_buffer(static_cast<size_t>(bytes 
     for (size_t i = 0; i < n; ++i) m_buffer[i] = static_cast<float>(i % 7);
     m_huge_page_bytes = request_huge_pages({{m_buffer.data(), n * sizeof(float)}});
 }
-
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 void ReadBandwidth::pass() {
     const size_t n = m_buffer.size();
