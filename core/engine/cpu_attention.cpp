@@ -112,9 +112,16 @@ namespace {
 // decode_attention_heads for a head size known at compile time (HD = head_dim), which lets
 // Eigen unroll each head's dot product and update into a few AVX registers; Eigen::Dynamic
 // for any other size.
+//
+// The visible rows are listed first, then walked in blocks of kBlockRows: a block's key (or
+// value) slices fit L1, so every head of the range reads them from there after the first,
+// and each head's weighted sum of values stays in registers for the whole block instead of
+// going through memory row by row. The list is the same whatever the segments, so paged and
+// contiguous caches add in the same order and agree to the bit.
 template <int HD>
 void attend_heads(const ModelConfig& config, const KvWindow& window, const std::vector<KvSegment>& past, int position,
                   const float* q, const float* k, const float* v, float* out, int head_begin, int head_end) {
+    constexpr int kBlockRows = 16;
     const int head_dim = config.head_dim();
     const int kv_dim = config.kv_dim();
     const int group = config.group_size();
@@ -124,54 +131,72 @@ void attend_heads(const ModelConfig& config, const KvWindow& window, const std::
     using ConstHead = Eigen::Map<const HeadVector>;
     using Head = Eigen::Map<HeadVector>;
 
-    // scores [n_heads][stride], stride ≥ the visible positions; reused by this thread across
-    // calls. Every head's row starts on a 64-byte boundary so that the vectorized softmax
-    // splits it the same way whatever the call (paged and contiguous agree to the bit).
-    int stride = 1;
-    for (const KvSegment& s : past) stride += s.length;
-    stride = (stride + 15) / 16 * 16;
+    // visible rows in segment order, then the row's own: [n_keys] pointers to each key and
+    // value row
+    thread_local std::vector<const float*> key_rows, value_rows;
+    key_rows.clear();
+    value_rows.clear();
+    for (const KvSegment& s : past)
+        for (int i = 0; i < s.length; ++i)
+            if (window.visible(position, s.first_pos + i)) {
+                key_rows.push_back(s.keys + static_cast<size_t>(i) * kv_dim);
+                value_rows.push_back(s.values + static_cast<size_t>(i) * kv_dim);
+            }
+    key_rows.push_back(k);
+    value_rows.push_back(v);
+    const int n_keys = static_cast<int>(key_rows.size());
+
+    // where each head of the range reads its K/V slice in a row: [n_heads]
+    thread_local std::vector<int> kv_offsets;
+    kv_offsets.resize(n_heads);
+    for (int h = 0; h < n_heads; ++h) kv_offsets[h] = ((head_begin + h) / group) * head_dim;
+
+    // scores [n_heads][stride], stride ≥ n_keys; reused by this thread across calls. Every
+    // head's row starts on a 64-byte boundary so that the vectorized softmax splits it the
+    // same way whatever the call.
+    const int stride = (n_keys + 15) / 16 * 16;
     thread_local std::vector<float, Eigen::aligned_allocator<float>> scores_buffer;
     if (scores_buffer.size() < static_cast<size_t>(n_heads) * stride) scores_buffer.resize(static_cast<size_t>(n_heads) * stride);
     float* scores = scores_buffer.data();
 
-    // one pass over the stored keys, each row read once for every head of this range:
-    // visible positions in segment order, then the row's own key
-    auto score_row = [&](const float* key_row, int j) {
-        for (int h = head_begin; h < head_end; ++h)
-            scores[static_cast<size_t>(h - head_begin) * stride + j] =
-                ConstHead(q + h * head_dim, head_dim).dot(ConstHead(key_row + (h / group) * head_dim, head_dim)) * scale;
+    // the bytes of a row that this head range reads, fetched two blocks ahead: the cache
+    // sits in L3 or DRAM, and a row's slice is too short for the prefetchers to ramp up
+    const int col_begin = kv_offsets.front(), col_end = kv_offsets.back() + head_dim;
+    auto prefetch_block = [&](const std::vector<const float*>& rows, int first) {
+        for (int r = first; r < std::min(first + kBlockRows, n_keys); ++r)
+            for (int c = col_begin; c < col_end; c += 16) __builtin_prefetch(rows[r] + c);
     };
-    // the bytes of a stored row that this head range reads, fetched a few rows ahead: the
-    // cache sits in L3 or DRAM, and a row's slice is too short for the prefetchers to ramp up
-    const int col_begin = (head_begin / group) * head_dim, col_end = ((head_end - 1) / group + 1) * head_dim;
-    constexpr int ahead = 4;  // rows
-    auto prefetch_row = [&](const float* row) {
-        for (int c = col_begin; c < col_end; c += 16) __builtin_prefetch(row + c);
-    };
-    int n_keys = 0;
-    for (const KvSegment& s : past)
-        for (int i = 0; i < s.length; ++i) {
-            if (i + ahead < s.length) prefetch_row(s.keys + static_cast<size_t>(i + ahead) * kv_dim);
-            if (window.visible(position, s.first_pos + i)) score_row(s.keys + static_cast<size_t>(i) * kv_dim, n_keys++);
+
+    // scores: q·k / √d for every head and visible row, block by block
+    prefetch_block(key_rows, 0);
+    prefetch_block(key_rows, kBlockRows);
+    for (int first = 0; first < n_keys; first += kBlockRows) {
+        const int last = std::min(first + kBlockRows, n_keys);
+        prefetch_block(key_rows, last + kBlockRows);
+        for (int h = 0; h < n_heads; ++h) {
+            const ConstHead qh(q + (head_begin + h) * head_dim, head_dim);
+            float* head_scores = scores + static_cast<size_t>(h) * stride;
+            for (int j = first; j < last; ++j)
+                head_scores[j] = qh.dot(ConstHead(key_rows[j] + kv_offsets[h], head_dim)) * scale;
         }
-    score_row(k, n_keys++);
+    }
 
     for (int h = 0; h < n_heads; ++h) softmax(scores + static_cast<size_t>(h) * stride, n_keys);
 
-    // one pass over the stored values: the weighted sum of every head of this range
-    for (int h = head_begin; h < head_end; ++h) Head(out + h * head_dim, head_dim).setZero();
-    auto accumulate_row = [&](const float* value_row, int j) {
-        for (int h = head_begin; h < head_end; ++h)
-            Head(out + h * head_dim, head_dim) += scores[static_cast<size_t>(h - head_begin) * stride + j] *
-                                                  ConstHead(value_row + (h / group) * head_dim, head_dim);
-    };
-    int j = 0;
-    for (const KvSegment& s : past)
-        for (int i = 0; i < s.length; ++i) {
-            if (i + ahead < s.length) prefetch_row(s.values + static_cast<size_t>(i + ahead) * kv_dim);
-            if (window.visible(position, s.first_pos + i)) accumulate_row(s.values + static_cast<size_t>(i) * kv_dim, j++);
+    // outputs: each head's probability-weighted sum of values, block by block
+    for (int h = 0; h < n_heads; ++h) Head(out + (head_begin + h) * head_dim, head_dim).setZero();
+    prefetch_block(value_rows, 0);
+    prefetch_block(value_rows, kBlockRows);
+    for (int first = 0; first < n_keys; first += kBlockRows) {
+        const int last = std::min(first + kBlockRows, n_keys);
+        prefetch_block(value_rows, last + kBlockRows);
+        for (int h = 0; h < n_heads; ++h) {
+            const float* head_scores = scores + static_cast<size_t>(h) * stride;
+            HeadVector sum = HeadVector::Zero(head_dim);
+            for (int j = first; j < last; ++j) sum += head_scores[j] * ConstHead(value_rows[j] + kv_offsets[h], head_dim);
+            Head(out + (head_begin + h) * head_dim, head_dim) += sum;
         }
-    accumulate_row(v, j);
+    }
 }
 
 }  // namespace
