@@ -2,9 +2,9 @@
 //
 // Decode reads every weight once per token. With 4 KB pages a 61 MB model spans 15,000
 // pages, far beyond the 2,048 entries of the second-level TLB, so each page of the stream
-// costs a page walk; with 2 MB pages it spans 31. Measured on the stories15M shape this
-// raised decode by ~7% more than it raised a plain read of the same bytes
-// (docs/PERFORMANCE.md).
+// costs a page walk; with 2 MB pages it spans 31. Measured on the stories15M shape at 2
+// threads this raised decode ~10% and its fraction of the bandwidth bound ~4%; at 1 thread
+// it made no measurable difference (docs/PERFORMANCE.md).
 #pragma once
 
 #include <cstddef>
@@ -26,7 +26,7 @@ struct MemoryRange {
 std::size_t request_huge_pages(std::vector<MemoryRange> ranges);
 
 // Below this many bytes the second-level TLB (2,048 entries × 4 KB) already covers the
-// ranges, and widening small ranges to 2 MB would mostly back memory that is not theirs.
+// ranges with small pages, and a collapse would copy them for nothing.
 inline constexpr std::size_t kHugePageMinimumBytes = std::size_t(8) << 20;
 
 }  // namespace dlab
