@@ -12,16 +12,17 @@
 //   decodelab-bench-read [--threads N] [--sizes-mb 16,32,...] [--passes N] [--repeats N] [--json]
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
 #include "engine/threads.h"
 #include "memory_bandwidth.h"
+#include "options/args.h"
 
 using namespace dlab;
 
@@ -37,32 +38,25 @@ struct Options {
 
 std::vector<double> parse_sizes(const std::string& list) {
     std::vector<double> sizes;
-    std::stringstream in(list);
-    for (std::string item; std::getline(in, item, ',');) {
-        const double mb = std::stod(item);
-        if (!(mb >= 1 && mb <= 65536)) throw InvalidArgument("--sizes-mb: each size must be 1 to 65536 MB, got " + item);
+    for (const std::string& item : split_commas(list)) {
+        char* end = nullptr;
+        const double mb = std::strtod(item.c_str(), &end);
+        if (item.empty() || *end != '\0' || !(mb >= 1 && mb <= 65536))
+            throw InvalidArgument("--sizes-mb: each size must be a number of MB from 1 to 65536, got '" + item + "'");
         sizes.push_back(mb);
     }
-    if (sizes.empty()) throw InvalidArgument("--sizes-mb: give at least one size");
     return sizes;
 }
 
 Options parse(int argc, char** argv) {
+    const Args args(argc, argv, 1, {"json"}, {"threads", "sizes-mb", "passes", "repeats"});
+    if (!args.positional().empty()) throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) throw InvalidArgument(arg + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--threads") o.threads = std::stoi(next());
-        else if (arg == "--sizes-mb") o.sizes_mb = parse_sizes(next());
-        else if (arg == "--passes") o.passes = std::stoi(next());
-        else if (arg == "--repeats") o.repeats = std::stoi(next());
-        else if (arg == "--json") o.json = true;
-        else throw InvalidArgument("unknown option " + arg);
-    }
-    if (o.passes < 1 || o.repeats < 1) throw InvalidArgument("--passes ≥ 1 and --repeats ≥ 1");
+    o.threads = args.integer("threads", o.threads, 0, 4096);
+    if (args.has("sizes-mb")) o.sizes_mb = parse_sizes(args.value("sizes-mb"));
+    o.passes = args.integer("passes", o.passes, 1, 1000000);
+    o.repeats = args.integer("repeats", o.repeats, 1, 10000);
+    o.json = args.flag("json");
     return o;
 }
 
