@@ -8,7 +8,8 @@
 //
 // The cost is paid once, by the first backend over a set of weights: the kernel copies the
 // weights into new 2 MB pages, 87 ms for 61 MB and 570 ms for 438 MB on the development VM
-// (later calls find them collapsed and return in under a millisecond).
+// (later calls find them collapsed and return in under a millisecond). Advising before the
+// loaders first write the weights would avoid the copy; see docs/PERFORMANCE.md.
 #pragma once
 
 #include <cstddef>
