@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 namespace dlab::bench {
 
@@ -18,6 +19,15 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 inline int first_argmax(const float* values, int n) {  // values: [n]
     const float highest = Eigen::Map<const Eigen::VectorXf>(values, n).maxCoeff();
     return static_cast<int>(std::find(values, values + n, highest) - values);
+}
+
+// The q-quantile of `values` (0.5: the median), interpolated between neighbours.
+inline double quantile(std::vector<double> values, double q) {
+    std::sort(values.begin(), values.end());
+    const double at = q * static_cast<double>(values.size() - 1);
+    const size_t below = static_cast<size_t>(at);
+    const size_t above = std::min(below + 1, values.size() - 1);
+    return values[below] + (at - static_cast<double>(below)) * (values[above] - values[below]);
 }
 
 }  // namespace dlab::bench

@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "bench_util.h"
 #include "engine/huge_pages.h"
@@ -47,6 +48,34 @@ double ReadBandwidth::sustained(int passes) {
     const auto start = std::chrono::steady_clock::now();
     for (int p = 0; p < passes; ++p) pass();
     return passes * m_buffer.size() * sizeof(float) / seconds_since(start);
+}
+
+RangesRead::RangesRead(std::vector<MemoryRange> ranges) : m_ranges(std::move(ranges)) {
+    for (const MemoryRange& r : m_ranges) m_bytes += r.bytes;
+}
+
+double RangesRead::pass_seconds() const {
+    const size_t n = m_bytes / sizeof(float);  // every range holds whole floats
+    const auto start = std::chrono::steady_clock::now();
+    float total = 0.0f;
+#pragma omp parallel reduction(+ : total)
+    {
+        // this thread's floats [begin, end) of the ranges laid end to end
+        const size_t n_threads = omp_get_num_threads();
+        const size_t t = omp_get_thread_num();
+        const size_t begin = n * t / n_threads, end = n * (t + 1) / n_threads;
+        size_t first = 0;  // index of the current range's first float
+        for (const MemoryRange& r : m_ranges) {
+            const size_t count = r.bytes / sizeof(float);
+            const size_t lo = std::max(begin, first), hi = std::min(end, first + count);
+            if (lo < hi)
+                total += Eigen::Map<const Eigen::VectorXf>(static_cast<const float*>(r.data) + (lo - first), hi - lo).sum();
+            first += count;
+        }
+    }
+    volatile float sink = total;  // keeps the reads
+    (void)sink;
+    return seconds_since(start);
 }
 
 }  // namespace dlab::bench

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "engine/huge_pages.h"
+
 namespace dlab::bench {
 
 // A buffer of a given size read the way a decode step streams the weights: with the
@@ -32,6 +34,24 @@ private:
 
     std::vector<float> m_buffer;
     std::size_t m_huge_page_bytes = 0;
+};
+
+// One plain read of memory that is already there, such as a model's own weights: each
+// thread sums an equal share of the ranges' total bytes, one parallel region per pass, as
+// ReadBandwidth reads its buffer. Read just before or after a decode token it streams the
+// same bytes from the same pages and the same cache state, so the two can be paired token
+// by token: a separate buffer of the weights' size would evict them from the cache.
+class RangesRead {
+public:
+    explicit RangesRead(std::vector<MemoryRange> ranges);
+
+    std::size_t bytes() const { return m_bytes; }
+    // Seconds one pass takes.
+    double pass_seconds() const;
+
+private:
+    std::vector<MemoryRange> m_ranges;
+    std::size_t m_bytes = 0;
 };
 
 }  // namespace dlab::bench
