@@ -80,6 +80,7 @@ private:
     AttentionConfig m_attention;
     BoundedTileObserver m_tiles;
     std::size_t m_huge_page_bytes = 0;
+    std::vector<double> m_rope_frequencies;  // [head_dim/2]
     std::vector<std::vector<KvSegment>> m_past;  // [1][segments]: what the prefilled sequence has stored
     std::vector<std::vector<std::vector<KvSegment>>> m_decode_past;  // [layers][rows][segments], decode
 

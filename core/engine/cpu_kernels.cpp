@@ -168,15 +168,20 @@ void rms_norm(const RowMatrix& x, const Vector& weight, float eps, RowMatrix& ou
     }
 }
 
-void make_rope_table(const std::vector<int>& positions, int head_dim, float freq_base, RopeTable& table) {
-    const int half = head_dim / 2;
+std::vector<double> rope_frequencies(int head_dim, float freq_base) {
+    std::vector<double> frequencies(head_dim / 2);
+    for (int i = 0; i < head_dim / 2; ++i) frequencies[i] = std::pow(static_cast<double>(freq_base), -2.0 * i / head_dim);
+    return frequencies;
+}
+
+void make_rope_table(const std::vector<int>& positions, const std::vector<double>& frequencies, RopeTable& table) {
+    const Eigen::Index half = static_cast<Eigen::Index>(frequencies.size());
     const Eigen::Index n_rows = static_cast<Eigen::Index>(positions.size());
     table.cos.resize(n_rows, half);
     table.sin.resize(n_rows, half);
     for (Eigen::Index r = 0; r < n_rows; ++r) {
-        for (int i = 0; i < half; ++i) {
-            const double freq = std::pow(static_cast<double>(freq_base), -2.0 * i / head_dim);
-            const double angle = positions[r] * freq;
+        for (Eigen::Index i = 0; i < half; ++i) {
+            const double angle = positions[r] * frequencies[i];
             table.cos(r, i) = static_cast<float>(std::cos(angle));
             table.sin(r, i) = static_cast<float>(std::sin(angle));
         }
