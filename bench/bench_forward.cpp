@@ -74,8 +74,8 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-// The weights read for one decoded token, in the order decode reads them: one embedding
-// row, every layer's norms and matrices, the final norm and the classifier.
+// The weights read for one decoded token: one embedding row, every layer's norms, every
+// layer's matrices, the final norm and the classifier.
 std::vector<MemoryRange> weights_read_per_token(const ModelConfig& c, const ModelWeights& w) {
     std::vector<MemoryRange> ranges;
     const auto add = [&](const float* data, Eigen::Index floats) {
