@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "bench_util.h"
-#include "engine/huge_pages.h"
+#include "common/huge_pages.h"
 
 namespace dlab::bench {
 

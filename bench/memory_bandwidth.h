@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "engine/huge_pages.h"
+#include "common/huge_pages.h"
 
 namespace dlab::bench {
 

@@ -9,7 +9,7 @@
 #include "engine/cpu_attention.h"
 #include "engine/cpu_kernels.h"
 #include "engine/forward_batch.h"
-#include "engine/huge_pages.h"
+#include "common/huge_pages.h"
 #include "kv/make_kv_cache.h"
 
 namespace dlab {

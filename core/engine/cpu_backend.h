@@ -31,7 +31,7 @@ public:
     void fork_sequence(int src_id, int dst_id) override { m_cache->fork(src_id, dst_id); }
     void truncate_sequence(int seq_id, int length) override { m_cache->truncate(seq_id, length); }
     void free_sequence(int seq_id) override { m_cache->free(seq_id); }
-    // Bytes of the weights' pages the kernel moved to 2 MB pages (engine/huge_pages.h).
+    // Bytes of the weights' pages the kernel moved to 2 MB pages (common/huge_pages.h).
     std::size_t huge_page_bytes() const { return m_huge_page_bytes; }
 
 private:

@@ -1,6 +1,7 @@
-// 2 MB pages under the weights (engine/huge_pages.h), checked against what the kernel
-// reports in /proc/self/smaps. Skips where the system has no transparent huge pages or no
-// MADV_COLLAPSE (Linux < 6.1).
+// 2 MB pages under the weights (common/huge_pages.h), checked against what the kernel
+// reports in /proc/self/smaps: advised before the first write by the loaders, collapsed
+// after by the backend. Skips where the system has no transparent huge pages, and the
+// collapse checks where it has no MADV_COLLAPSE (Linux < 6.1).
 #include <QFile>
 #include <QTest>
 
@@ -9,11 +10,14 @@
 #include <sys/utsname.h>
 #endif
 
+#include <QTemporaryDir>
 #include <cstdint>
 #include <cstdio>
 
+#include "common/huge_pages.h"
 #include "engine/cpu_backend.h"
-#include "engine/huge_pages.h"
+#include "model/gguf_writer.h"
+#include "model/model.h"
 #include "model/random_model.h"
 
 using namespace dlab;
@@ -22,12 +26,22 @@ namespace {
 
 constexpr std::size_t kMiB = std::size_t(1) << 20;
 
-// Why this system cannot collapse pages now, or empty when it can.
-QString huge_pages_unavailable() {
+// Why this system gives no 2 MB pages to advised memory, or empty when it does.
+QString advice_unavailable() {
 #ifdef __linux__
     QFile enabled("/sys/kernel/mm/transparent_hugepage/enabled");
     if (!enabled.open(QIODevice::ReadOnly)) return "no transparent huge pages in this kernel";
     if (enabled.readAll().contains("[never]")) return "transparent huge pages are set to never";
+    return {};
+#else
+    return "not Linux";
+#endif
+}
+
+// Why this system cannot collapse pages now, or empty when it can.
+QString huge_pages_unavailable() {
+#ifdef __linux__
+    if (const QString why = advice_unavailable(); !why.isEmpty()) return why;
     utsname name{};
     uname(&name);
     int major = 0, minor = 0;
@@ -89,6 +103,46 @@ private slots:
 #else
         QSKIP("not Linux");
 #endif
+    }
+
+    // Advised before the first write, the same [1 MB, 11 MB) of a fresh mapping faults in its
+    // whole pages [2 MB, 10 MB) as 2 MB pages, with no collapse; the rest stays small.
+    void advisedMemoryFaultsInAsHugePages() {
+#ifdef __linux__
+        if (const QString why = advice_unavailable(); !why.isEmpty()) QSKIP(qPrintable(why));
+        const std::size_t reserve = 14 * kMiB;
+        void* raw = mmap(nullptr, reserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        QVERIFY(raw != MAP_FAILED);
+        auto* base = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(raw) + 2 * kMiB - 1) & ~(2 * kMiB - 1));
+
+        advise_huge_pages(base + 1 * kMiB, 10 * kMiB);
+        auto* words = reinterpret_cast<std::uint32_t*>(base);
+        for (std::size_t i = 0; i < 12 * kMiB / 4; ++i) words[i] = static_cast<std::uint32_t>(i * 2654435761u);
+
+        QCOMPARE(anon_huge_bytes_at(base + 2 * kMiB), 8 * kMiB);
+        for (std::size_t i = 0; i < 12 * kMiB / 4; ++i)
+            if (words[i] != static_cast<std::uint32_t>(i * 2654435761u)) QFAIL("contents changed");
+        munmap(raw, reserve);
+#else
+        QSKIP("not Linux");
+#endif
+    }
+
+    // The loaders advise each matrix before filling it: a random model's and a GGUF file's
+    // 37 MB embedding table sit on 2 MB pages before any backend has been built.
+    void loadersAdviseBeforeTheyFill() {
+        if (const QString why = advice_unavailable(); !why.isEmpty()) QSKIP(qPrintable(why));
+        const Model model = random_model(stories15m_config(), 5, false);
+        const RowMatrix& table = model.weights.token_embedding;  // [32000][288]
+        QVERIFY(anon_huge_bytes_at(table.data() + table.size() / 2) >= 32 * kMiB);
+
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("stories15M-shape.gguf").toStdString();
+        write_model_gguf(model, path);
+        const Model loaded = load_model(path);
+        const RowMatrix& loaded_table = loaded.weights.token_embedding;
+        QVERIFY(anon_huge_bytes_at(loaded_table.data() + loaded_table.size() / 2) >= 32 * kMiB);
+        QVERIFY(loaded_table == table);
     }
 
     void leavesSmallRangesAlone() {

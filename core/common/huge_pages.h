@@ -6,10 +6,12 @@
 // threads this raised decode ~10% and its fraction of the bandwidth bound ~4%; at 1 thread
 // it made no measurable difference (docs/PERFORMANCE.md).
 //
-// The cost is paid once, by the first backend over a set of weights: the kernel copies the
-// weights into new 2 MB pages, 87 ms for 61 MB and 570 ms for 438 MB on the development VM
-// (later calls find them collapsed and return in under a millisecond). Advising before the
-// loaders first write the weights would avoid the copy; see docs/PERFORMANCE.md.
+// Two calls. The loaders advise each weight matrix between allocating and filling it
+// (advise_huge_pages), so its whole 2 MB pages fault in as 2 MB pages, with no copy. The
+// backend then asks for the rest (request_huge_pages): pages of small matrices that share
+// 2 MB with their neighbours, and memory that was already written. That collapse is a copy:
+// 87 ms for stories15M's 61 MB and 570 ms for stories110M's 438 MB on the development VM
+// when nothing was advised first (docs/PERFORMANCE.md).
 #pragma once
 
 #include <cstddef>
@@ -29,6 +31,11 @@ struct MemoryRange {
 // two ends of each merged range are left alone. Best effort: returns the bytes the kernel
 // collapsed; 0 on other systems, where THP is off, or below `kHugePageMinimumBytes` in all.
 std::size_t request_huge_pages(std::vector<MemoryRange> ranges);
+
+// Marks the whole 2 MB pages inside [data, data + bytes) for 2 MB pages
+// (MADV_HUGEPAGE) and nothing else: called before the memory is first written, its page
+// faults then take 2 MB pages directly. Best effort; a no-op elsewhere.
+void advise_huge_pages(const void* data, std::size_t bytes);
 
 // Below this many bytes the second-level TLB (2,048 entries × 4 KB) already covers the
 // ranges with small pages, and a collapse would copy them for nothing.

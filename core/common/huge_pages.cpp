@@ -1,4 +1,4 @@
-#include "engine/huge_pages.h"
+#include "common/huge_pages.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -22,7 +22,19 @@ struct PageSpan {
     std::uintptr_t begin, end;
 };
 
+// The whole 2 MB pages inside a span; empty (begin ≥ end) when there are none. Widening
+// outward could reach a neighbouring mapping.
+PageSpan whole_pages(std::uintptr_t begin, std::uintptr_t end) {
+    return {(begin + kHugePage - 1) & ~(kHugePage - 1), end & ~(kHugePage - 1)};
+}
+
 }  // namespace
+
+void advise_huge_pages(const void* data, std::size_t bytes) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(data);
+    const PageSpan pages = whole_pages(begin, begin + bytes);
+    if (pages.begin < pages.end) madvise(reinterpret_cast<void*>(pages.begin), pages.end - pages.begin, MADV_HUGEPAGE);
+}
 
 std::size_t request_huge_pages(std::vector<MemoryRange> ranges) {
     std::size_t total = 0;
@@ -30,7 +42,7 @@ std::size_t request_huge_pages(std::vector<MemoryRange> ranges) {
     if (total < kHugePageMinimumBytes) return 0;
 
     // merge ranges less than a page apart (they would share a 2 MB page), then keep the
-    // whole 2 MB pages inside each: widening outward could reach a neighbouring mapping
+    // whole 2 MB pages inside each
     std::sort(ranges.begin(), ranges.end(),
               [](const MemoryRange& a, const MemoryRange& b) { return a.data < b.data; });
     std::vector<PageSpan> merged;
@@ -46,16 +58,18 @@ std::size_t request_huge_pages(std::vector<MemoryRange> ranges) {
     // khugepaged; a page still holding a pinned or locked small page stays as it is
     std::size_t collapsed = 0;
     for (const PageSpan& s : merged) {
-        const std::uintptr_t begin = (s.begin + kHugePage - 1) & ~(kHugePage - 1), end = s.end & ~(kHugePage - 1);
-        if (begin >= end) continue;
-        madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-        for (std::uintptr_t page = begin; page < end; page += kHugePage)
+        const PageSpan pages = whole_pages(s.begin, s.end);
+        if (pages.begin >= pages.end) continue;
+        madvise(reinterpret_cast<void*>(pages.begin), pages.end - pages.begin, MADV_HUGEPAGE);
+        for (std::uintptr_t page = pages.begin; page < pages.end; page += kHugePage)
             if (madvise(reinterpret_cast<void*>(page), kHugePage, kMadviseCollapse) == 0) collapsed += kHugePage;
     }
     return collapsed;
 }
 
 #else
+
+void advise_huge_pages(const void*, std::size_t) {}
 
 std::size_t request_huge_pages(std::vector<MemoryRange>) { return 0; }
 
