@@ -85,7 +85,7 @@ std::vector<MemoryRange> weights_read_per_token(const ModelConfig& c, const Mode
     for (const LayerWeights& l : w.layers)
         for (const auto* m : {&l.attn_norm, &l.ffn_norm}) add(m->data(), m->size());
     for (const LayerWeights& l : w.layers)
-        for (const auto* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) add(m->data(), m->size());
+        for (const RowMatrix* m : l.matrices()) add(m->data(), m->size());
     add(w.output_norm.data(), w.output_norm.size());
     add(w.classifier().data(), w.classifier().size());
     return ranges;

@@ -159,44 +159,46 @@ void attend_heads(const ModelConfig& config, const KvWindow& window, const std::
     if (scores_buffer.size() < static_cast<size_t>(n_heads) * stride) scores_buffer.resize(static_cast<size_t>(n_heads) * stride);
     float* scores = scores_buffer.data();
 
-    // the bytes of a row that this head range reads, fetched two blocks ahead: the cache
-    // sits in L3 or DRAM, and a row's slice is too short for the prefetchers to ramp up
+    // Walks `rows` in blocks of kBlockRows, calling body(first, last) on each, with the bytes
+    // of a row that this head range reads fetched two blocks ahead: the cache sits in L3 or
+    // DRAM, and a row's slice is too short for the prefetchers to ramp up.
     const int col_begin = kv_offsets.front(), col_end = kv_offsets.back() + head_dim;
     auto prefetch_block = [&](const std::vector<const float*>& rows, int first) {
         for (int r = first; r < std::min(first + kBlockRows, n_keys); ++r)
             for (int c = col_begin; c < col_end; c += 16) __builtin_prefetch(rows[r] + c);
     };
+    auto for_each_block = [&](const std::vector<const float*>& rows, auto&& body) {
+        prefetch_block(rows, 0);
+        prefetch_block(rows, kBlockRows);
+        for (int first = 0; first < n_keys; first += kBlockRows) {
+            const int last = std::min(first + kBlockRows, n_keys);
+            prefetch_block(rows, last + kBlockRows);
+            body(first, last);
+        }
+    };
 
-    // scores: q·k / √d for every head and visible row, block by block
-    prefetch_block(key_rows, 0);
-    prefetch_block(key_rows, kBlockRows);
-    for (int first = 0; first < n_keys; first += kBlockRows) {
-        const int last = std::min(first + kBlockRows, n_keys);
-        prefetch_block(key_rows, last + kBlockRows);
+    // scores: q·k / √d for every head and visible row
+    for_each_block(key_rows, [&](int first, int last) {
         for (int h = 0; h < n_heads; ++h) {
             const ConstHead qh(q + (head_begin + h) * head_dim, head_dim);
             float* head_scores = scores + static_cast<size_t>(h) * stride;
             for (int j = first; j < last; ++j)
                 head_scores[j] = qh.dot(ConstHead(key_rows[j] + kv_offsets[h], head_dim)) * scale;
         }
-    }
+    });
 
     for (int h = 0; h < n_heads; ++h) softmax(scores + static_cast<size_t>(h) * stride, n_keys);
 
-    // outputs: each head's probability-weighted sum of values, block by block
+    // outputs: each head's probability-weighted sum of values
     for (int h = 0; h < n_heads; ++h) Head(out + (head_begin + h) * head_dim, head_dim).setZero();
-    prefetch_block(value_rows, 0);
-    prefetch_block(value_rows, kBlockRows);
-    for (int first = 0; first < n_keys; first += kBlockRows) {
-        const int last = std::min(first + kBlockRows, n_keys);
-        prefetch_block(value_rows, last + kBlockRows);
+    for_each_block(value_rows, [&](int first, int last) {
         for (int h = 0; h < n_heads; ++h) {
             const float* head_scores = scores + static_cast<size_t>(h) * stride;
             HeadVector sum = HeadVector::Zero(head_dim);
             for (int j = first; j < last; ++j) sum += head_scores[j] * ConstHead(value_rows[j] + kv_offsets[h], head_dim);
             Head(out + (head_begin + h) * head_dim, head_dim) += sum;
         }
-    }
+    });
 }
 
 }  // namespace

@@ -6,10 +6,10 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/huge_pages.h"
 #include "engine/cpu_attention.h"
 #include "engine/cpu_kernels.h"
 #include "engine/forward_batch.h"
-#include "common/huge_pages.h"
 #include "kv/make_kv_cache.h"
 
 namespace dlab {
@@ -26,7 +26,7 @@ std::vector<MemoryRange> weight_ranges(const ModelWeights& w) {
     add(w.output_norm);
     add(w.output);
     for (const LayerWeights& l : w.layers)
-        for (const auto* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) add(*m);
+        for (const RowMatrix* m : l.matrices()) add(*m);
     for (const LayerWeights& l : w.layers) {
         add(l.attn_norm);
         add(l.ffn_norm);

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "common/error.h"
-#include "common/huge_pages.h"
 #include "model/gguf_writer.h"
 
 namespace dlab {
@@ -88,14 +87,11 @@ void size_weights(const ModelConfig& c, ModelWeights& w) {
     w.output_norm.resize(c.dim);
     if (!c.tied_output) w.output.resize(c.vocab_size, c.dim);
 
-    // before the first write: the whole 2 MB pages of each matrix then fault in as such
-    const auto advise = [](const RowMatrix& m) {
-        advise_huge_pages(m.data(), static_cast<std::size_t>(m.size()) * sizeof(float));
-    };
-    advise(w.token_embedding);
+    // before the first write
+    advise_huge_pages(w.token_embedding);
     for (const LayerWeights& l : w.layers)
-        for (const RowMatrix* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) advise(*m);
-    advise(w.output);
+        for (const RowMatrix* m : l.matrices()) advise_huge_pages(*m);
+    advise_huge_pages(w.output);
 }
 
 // llama2.c's RoPE tables: for pair i of a head, frequency base^(-2i/head_size).

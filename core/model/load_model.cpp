@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "common/error.h"
-#include "common/huge_pages.h"
 #include "model/dequantize.h"
 #include "model/gguf_reader.h"
 #include "model/llama2c.h"
@@ -68,7 +67,7 @@ RowMatrix load_matrix(const GgufReader& reader, const std::string& name, int64_t
     // ne = [in, out] is row-major [out][in]: the data is the RowMatrix as it stands
     const GgufTensorInfo& info = checked_tensor(reader, name, {cols, rows});
     RowMatrix matrix(rows, cols);  // [rows][cols]
-    advise_huge_pages(matrix.data(), static_cast<std::size_t>(matrix.size()) * sizeof(float));  // before the first write
+    advise_huge_pages(matrix);  // before the first write
     dequantize(info.type, info.data, info.n_elements, matrix.data());
     return matrix;
 }

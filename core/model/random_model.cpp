@@ -5,8 +5,6 @@
 #include <random>
 #include <string>
 
-#include "common/huge_pages.h"
-
 namespace dlab {
 
 ModelConfig small_config() {
@@ -59,7 +57,7 @@ RowMatrix random_matrix(std::mt19937& rng, int rows, int cols, float scale) {
     std::uniform_real_distribution<float> dist(-scale / std::sqrt(static_cast<float>(cols)),
                                                scale / std::sqrt(static_cast<float>(cols)));
     RowMatrix m(rows, cols);
-    advise_huge_pages(m.data(), static_cast<std::size_t>(m.size()) * sizeof(float));  // before the first write
+    advise_huge_pages(m);  // before the first write
     for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = dist(rng);
     return m;
 }

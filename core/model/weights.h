@@ -3,7 +3,10 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <array>
 #include <vector>
+
+#include "common/huge_pages.h"
 
 namespace dlab {
 
@@ -20,6 +23,9 @@ struct LayerWeights {
     RowMatrix w_gate;   // [hidden_dim][dim]
     RowMatrix w_up;     // [hidden_dim][dim]
     RowMatrix w_down;   // [dim][hidden_dim]
+
+    // The seven matrices, in the order a pass reads them.
+    std::array<const RowMatrix*, 7> matrices() const { return {&wq, &wk, &wv, &wo, &w_gate, &w_up, &w_down}; }
 };
 
 struct ModelWeights {
@@ -30,5 +36,11 @@ struct ModelWeights {
 
     const RowMatrix& classifier() const { return output.size() ? output : token_embedding; }
 };
+
+// Asks for 2 MB pages under a weight matrix that is allocated but not yet written, so that
+// filling it faults them in directly (common/huge_pages.h). Every loader calls it.
+inline void advise_huge_pages(const RowMatrix& m) {
+    advise_huge_pages(m.data(), static_cast<std::size_t>(m.size()) * sizeof(float));
+}
 
 }  // namespace dlab

@@ -75,6 +75,41 @@ std::size_t anon_huge_bytes_at(const void* address) {
     return 0;
 }
 
+#ifdef __linux__
+// 12 MB of fresh anonymous memory starting on a 2 MB boundary, unmapped when it goes.
+class AlignedMapping {
+public:
+    AlignedMapping() : m_raw(mmap(nullptr, kReserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {}
+    ~AlignedMapping() {
+        if (ok()) munmap(m_raw, kReserve);
+    }
+    AlignedMapping(const AlignedMapping&) = delete;
+    AlignedMapping& operator=(const AlignedMapping&) = delete;
+
+    bool ok() const { return m_raw != MAP_FAILED; }
+    char* base() const {
+        return reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(m_raw) + 2 * kMiB - 1) & ~(2 * kMiB - 1));
+    }
+    // Writes a pattern over all 12 MB (the first write to them); intact() checks it.
+    void fill() const {
+        for (std::size_t i = 0; i < kWords; ++i) words()[i] = pattern(i);
+    }
+    bool intact() const {
+        for (std::size_t i = 0; i < kWords; ++i)
+            if (words()[i] != pattern(i)) return false;
+        return true;
+    }
+
+private:
+    static constexpr std::size_t kWords = 12 * kMiB / 4;
+    static constexpr std::size_t kReserve = 14 * kMiB;
+    static std::uint32_t pattern(std::size_t i) { return static_cast<std::uint32_t>(i * 2654435761u); }
+    std::uint32_t* words() const { return reinterpret_cast<std::uint32_t*>(base()); }
+
+    void* m_raw;
+};
+#endif
+
 }  // namespace
 
 class TestHugePages : public QObject {
@@ -86,20 +121,15 @@ private slots:
     void collapsesTheWholePagesInsideTheRange() {
 #ifdef __linux__
         if (const QString why = huge_pages_unavailable(); !why.isEmpty()) QSKIP(qPrintable(why));
-        const std::size_t reserve = 14 * kMiB;
-        void* raw = mmap(nullptr, reserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        QVERIFY(raw != MAP_FAILED);
-        auto* base = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(raw) + 2 * kMiB - 1) & ~(2 * kMiB - 1));
-        auto* words = reinterpret_cast<std::uint32_t*>(base);
-        for (std::size_t i = 0; i < 12 * kMiB / 4; ++i) words[i] = static_cast<std::uint32_t>(i * 2654435761u);
+        const AlignedMapping mapping;
+        QVERIFY(mapping.ok());
+        mapping.fill();
 
-        const std::size_t collapsed = request_huge_pages({{base + 1 * kMiB, 10 * kMiB}});
+        const std::size_t collapsed = request_huge_pages({{mapping.base() + 1 * kMiB, 10 * kMiB}});
 
         QCOMPARE(collapsed, 8 * kMiB);
-        QCOMPARE(anon_huge_bytes_at(base + 2 * kMiB), 8 * kMiB);
-        for (std::size_t i = 0; i < 12 * kMiB / 4; ++i)
-            if (words[i] != static_cast<std::uint32_t>(i * 2654435761u)) QFAIL("contents changed by the collapse");
-        munmap(raw, reserve);
+        QCOMPARE(anon_huge_bytes_at(mapping.base() + 2 * kMiB), 8 * kMiB);
+        QVERIFY2(mapping.intact(), "contents changed by the collapse");
 #else
         QSKIP("not Linux");
 #endif
@@ -110,19 +140,14 @@ private slots:
     void advisedMemoryFaultsInAsHugePages() {
 #ifdef __linux__
         if (const QString why = advice_unavailable(); !why.isEmpty()) QSKIP(qPrintable(why));
-        const std::size_t reserve = 14 * kMiB;
-        void* raw = mmap(nullptr, reserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        QVERIFY(raw != MAP_FAILED);
-        auto* base = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(raw) + 2 * kMiB - 1) & ~(2 * kMiB - 1));
+        const AlignedMapping mapping;
+        QVERIFY(mapping.ok());
 
-        advise_huge_pages(base + 1 * kMiB, 10 * kMiB);
-        auto* words = reinterpret_cast<std::uint32_t*>(base);
-        for (std::size_t i = 0; i < 12 * kMiB / 4; ++i) words[i] = static_cast<std::uint32_t>(i * 2654435761u);
+        advise_huge_pages(mapping.base() + 1 * kMiB, 10 * kMiB);
+        mapping.fill();
 
-        QCOMPARE(anon_huge_bytes_at(base + 2 * kMiB), 8 * kMiB);
-        for (std::size_t i = 0; i < 12 * kMiB / 4; ++i)
-            if (words[i] != static_cast<std::uint32_t>(i * 2654435761u)) QFAIL("contents changed");
-        munmap(raw, reserve);
+        QCOMPARE(anon_huge_bytes_at(mapping.base() + 2 * kMiB), 8 * kMiB);
+        QVERIFY(mapping.intact());
 #else
         QSKIP("not Linux");
 #endif
@@ -158,8 +183,7 @@ private slots:
         const CpuBackend backend(model.config, model.weights);
         std::size_t weight_bytes = model.weights.token_embedding.size() * sizeof(float);
         for (const LayerWeights& l : model.weights.layers)
-            weight_bytes += (l.wq.size() + l.wk.size() + l.wv.size() + l.wo.size() + l.w_gate.size() + l.w_up.size() +
-                             l.w_down.size()) * sizeof(float);
+            for (const RowMatrix* m : l.matrices()) weight_bytes += m->size() * sizeof(float);
         QVERIFY2(backend.huge_page_bytes() >= weight_bytes - 8 * kMiB,
                  qPrintable(QString("%1 of %2 bytes").arg(backend.huge_page_bytes()).arg(weight_bytes)));
         QVERIFY(anon_huge_bytes_at(model.weights.token_embedding.data() + model.weights.token_embedding.size() / 2) > 0);
