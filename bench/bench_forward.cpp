@@ -36,6 +36,7 @@
 #include "memory_bandwidth.h"
 #include "model/model.h"
 #include "model/random_model.h"
+#include "options/args.h"
 
 using namespace dlab;
 
@@ -52,25 +53,19 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
+    const Args args(argc, argv, 1, {"json"},
+                    {"model", "shape", "threads", "prompt-tokens", "decode-tokens", "repeats"});
+    if (!args.positional().empty())
+        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) throw InvalidArgument(arg + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--model") o.model_path = next();
-        else if (arg == "--shape") o.shape = next();
-        else if (arg == "--threads") o.threads = std::stoi(next());
-        else if (arg == "--prompt-tokens") o.prompt_tokens = std::stoi(next());
-        else if (arg == "--decode-tokens") o.decode_tokens = std::stoi(next());
-        else if (arg == "--repeats") o.repeats = std::stoi(next());
-        else if (arg == "--json") o.json = true;
-        else throw InvalidArgument("unknown option " + arg);
-    }
+    o.model_path = args.value("model");
+    o.shape = args.value("shape");
     if (o.model_path.empty() == o.shape.empty()) throw InvalidArgument("give exactly one of --model and --shape");
-    if (o.prompt_tokens < 2 || o.decode_tokens < 1 || o.repeats < 1)
-        throw InvalidArgument("--prompt-tokens ≥ 2, --decode-tokens ≥ 1 and --repeats ≥ 1");
+    o.threads = args.integer("threads", o.threads, 0, 4096);
+    o.prompt_tokens = args.integer("prompt-tokens", o.prompt_tokens, 2, 1 << 20);
+    o.decode_tokens = args.integer("decode-tokens", o.decode_tokens, 1, 1 << 20);
+    o.repeats = args.integer("repeats", o.repeats, 1, 10000);
+    o.json = args.flag("json");
     return o;
 }
 

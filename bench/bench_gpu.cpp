@@ -41,6 +41,7 @@
 #include "engine/session.h"
 #include "engine/threads.h"
 #include "model/random_model.h"
+#include "options/args.h"
 #include "tokenizer/tokenizer.h"
 
 #if __has_include("cuda_backend.h")
@@ -72,31 +73,24 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
+    const Args args(argc, argv, 1, {"no-cpu", "no-big"},
+                    {"model", "prompt", "new-tokens", "beams", "repeats", "threads", "copy-mib",
+                     "copy-repeats", "big-layers", "big-tokens"});
+    if (!args.positional().empty())
+        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) throw InvalidArgument(arg + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--model") o.model = next();
-        else if (arg == "--prompt") o.prompt = next();
-        else if (arg == "--new-tokens") o.new_tokens = std::stoi(next());
-        else if (arg == "--beams") o.beams = std::stoi(next());
-        else if (arg == "--repeats") o.repeats = std::stoi(next());
-        else if (arg == "--threads") o.threads = std::stoi(next());
-        else if (arg == "--copy-mib") o.copy_mib = std::stoi(next());
-        else if (arg == "--copy-repeats") o.copy_repeats = std::stoi(next());
-        else if (arg == "--no-cpu") o.cpu = false;
-        else if (arg == "--no-big") o.big = false;
-        else if (arg == "--big-layers") o.big_layers = std::stoi(next());
-        else if (arg == "--big-tokens") o.big_tokens = std::stoi(next());
-        else throw InvalidArgument("unknown option " + arg);
-    }
-    if (o.new_tokens < 1 || o.repeats < 1 || o.beams < 2 || o.copy_mib < 1 || o.copy_repeats < 1 ||
-        o.big_layers < 1 || o.big_tokens < 1)
-        throw InvalidArgument(
-            "--new-tokens, --repeats, --copy-mib, --copy-repeats, --big-layers, --big-tokens ≥ 1 and --beams ≥ 2");
+    o.model = args.value("model", o.model);
+    o.prompt = args.value("prompt", o.prompt);
+    o.new_tokens = args.integer("new-tokens", o.new_tokens, 1, 1 << 20);
+    o.beams = args.integer("beams", o.beams, 2, 1024);
+    o.repeats = args.integer("repeats", o.repeats, 1, 10000);
+    o.threads = args.integer("threads", o.threads, 0, 4096);
+    o.copy_mib = args.integer("copy-mib", o.copy_mib, 1, 1 << 20);
+    o.copy_repeats = args.integer("copy-repeats", o.copy_repeats, 1, 10000);
+    o.cpu = !args.flag("no-cpu");
+    o.big = !args.flag("no-big");
+    o.big_layers = args.integer("big-layers", o.big_layers, 1, 1000);
+    o.big_tokens = args.integer("big-tokens", o.big_tokens, 1, 1 << 20);
     return o;
 }
 

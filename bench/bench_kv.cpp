@@ -17,11 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "common/error.h"
 #include "embedded_models.h"
 #include "engine/cpu_backend.h"
 #include "engine/session.h"
 #include "engine/threads.h"
+#include "options/args.h"
 #include "tokenizer/tokenizer.h"
 
 using namespace dlab;
@@ -38,22 +40,16 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
+    const Args args(argc, argv, 1, {"csv"}, {"model", "prompt", "new-tokens", "repeats", "threads"});
+    if (!args.positional().empty())
+        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) throw InvalidArgument(arg + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--model") o.model = next();
-        else if (arg == "--prompt") o.prompt = next();
-        else if (arg == "--new-tokens") o.new_tokens = std::stoi(next());
-        else if (arg == "--repeats") o.repeats = std::stoi(next());
-        else if (arg == "--threads") o.threads = std::stoi(next());
-        else if (arg == "--csv") o.csv = true;
-        else throw InvalidArgument("unknown option " + arg);
-    }
-    if (o.new_tokens < 1 || o.repeats < 1) throw InvalidArgument("--new-tokens and --repeats must be ≥ 1");
+    o.model = args.value("model", o.model);
+    o.prompt = args.value("prompt", o.prompt);
+    o.new_tokens = args.integer("new-tokens", o.new_tokens, 1, 1 << 20);
+    o.repeats = args.integer("repeats", o.repeats, 1, 10000);
+    o.threads = args.integer("threads", o.threads, 0, 4096);
+    o.csv = args.flag("csv");
     return o;
 }
 
@@ -112,12 +108,6 @@ struct Measurement {
     std::vector<double> decode_tps;    // one per repeat
     std::vector<double> run_seconds;   // one per repeat: the whole session.run()
 };
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const size_t n = values.size();
-    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
 
 // Memory figures from one run's stats; they are the same in every repeat (same tokens).
 void summarize(const std::vector<KvStatsEvent>& stats, Measurement& m) {
@@ -186,22 +176,24 @@ int main(int argc, char** argv) {
         }
         for (size_t w = 0; w < work.size(); ++w) {
             const Measurement& contiguous = results[w][0];
-            const double contiguous_tps = median(contiguous.decode_tps);
+            const double contiguous_tps = bench::median(contiguous.decode_tps);
             for (size_t c = 0; c < caches.size(); ++c) {
                 const Measurement& m = results[w][c];
-                const double tps = median(m.decode_tps);
+                const double tps = bench::median(m.decode_tps);
                 if (o.csv) {
                     std::printf("%s,%s,%lld,%.4f,%.4f,%d,%.1f,%.3f,%.4f\n", work[w].name.c_str(),
-                                caches[c].name.c_str(), m.peak_bytes, m.mean_fragmentation, m.peak_fragmentation,
-                                m.peak_shared_blocks, tps, tps / contiguous_tps, median(m.run_seconds));
+                                caches[c].name.c_str(), m.peak_bytes, m.mean_fragmentation,
+                                m.peak_fragmentation, m.peak_shared_blocks, tps, tps / contiguous_tps,
+                                bench::median(m.run_seconds));
                 } else {
                     const auto [slowest, fastest] = std::minmax_element(m.decode_tps.begin(), m.decode_tps.end());
-                    std::printf("| %s | %s | %.2f MB | %.2f× | %.1f%% | %.1f%% | %d | %.0f (%.0f–%.0f) | %.2f× |"
-                                " %.2f s |\n",
-                                work[w].name.c_str(), caches[c].name.c_str(), m.peak_bytes / 1e6,
-                                double(m.peak_bytes) / double(contiguous.peak_bytes), 100.0 * m.mean_fragmentation,
-                                100.0 * m.peak_fragmentation, m.peak_shared_blocks, tps, *slowest, *fastest,
-                                tps / contiguous_tps, median(m.run_seconds));
+                    std::printf(
+                        "| %s | %s | %.2f MB | %.2f× | %.1f%% | %.1f%% | %d | %.0f (%.0f–%.0f) | %.2f× |"
+                        " %.2f s |\n",
+                        work[w].name.c_str(), caches[c].name.c_str(), m.peak_bytes / 1e6,
+                        double(m.peak_bytes) / double(contiguous.peak_bytes), 100.0 * m.mean_fragmentation,
+                        100.0 * m.peak_fragmentation, m.peak_shared_blocks, tps, *slowest, *fastest,
+                        tps / contiguous_tps, bench::median(m.run_seconds));
                 }
             }
         }

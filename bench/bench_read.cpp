@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "common/error.h"
 #include "engine/threads.h"
 #include "memory_bandwidth.h"
@@ -60,12 +61,6 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const size_t middle = values.size() / 2;
-    return values.size() % 2 ? values[middle] : 0.5 * (values[middle - 1] + values[middle]);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,7 +82,7 @@ int main(int argc, char** argv) {
         for (size_t s = 0; s < buffers.size(); ++s) {
             const auto [low, high] = std::minmax_element(runs[s].begin(), runs[s].end());
             rows.push_back({{"size_mb", o.sizes_mb[s]},
-                            {"median_gb_s", median(runs[s]) / 1e9},
+                            {"median_gb_s", bench::median(runs[s]) / 1e9},
                             {"min_gb_s", *low / 1e9},
                             {"max_gb_s", *high / 1e9},
                             {"huge_page_bytes", buffers[s]->huge_page_bytes()}});

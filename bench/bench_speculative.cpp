@@ -19,15 +19,15 @@
 //       [--new-tokens N] [--gammas 2,4,8] [--repeats N] [--threads N] [--strategy greedy|sample]
 //       [--backend cpu|cuda]   (cuda: target and draft both on device 0, in builds with CUDA)
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <sstream>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <memory>
-
+#include "bench_util.h"
 #include "common/error.h"
 #include "embedded_models.h"
 #include "engine/cpu_backend.h"
@@ -35,6 +35,7 @@
 #include "engine/ngram_drafter.h"
 #include "engine/session.h"
 #include "engine/threads.h"
+#include "options/args.h"
 #include "tokenizer/tokenizer.h"
 #ifdef DECODELAB_HAVE_CUDA
 #include "cuda_backend.h"
@@ -57,33 +58,36 @@ struct Options {
     std::string backend = "cpu";
 };
 
-std::vector<int> parse_list(const std::string& text) {
-    std::vector<int> values;
-    std::stringstream stream(text);
-    for (std::string item; std::getline(stream, item, ',');) values.push_back(std::stoi(item));
-    return values;
+// "2,4,8": the draft lengths to time, each from 1 to 64
+std::vector<int> parse_gammas(const std::string& text) {
+    std::vector<int> gammas;
+    for (const std::string& item : split_commas(text)) {
+        int gamma = 0;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), gamma);
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size() || gamma < 1 || gamma > 64)
+            throw InvalidArgument("--gammas: each draft length must be an integer from 1 to 64, got '" +
+                                  item + "'");
+        gammas.push_back(gamma);
+    }
+    return gammas;
 }
 
 Options parse(int argc, char** argv) {
+    const Args args(
+        argc, argv, 1, {},
+        {"target", "draft", "prompt", "new-tokens", "gammas", "repeats", "threads", "strategy", "backend"});
+    if (!args.positional().empty())
+        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) throw InvalidArgument(arg + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--target") o.target = next();
-        else if (arg == "--draft") o.draft = next();
-        else if (arg == "--prompt") o.prompt = next();
-        else if (arg == "--new-tokens") o.new_tokens = std::stoi(next());
-        else if (arg == "--gammas") o.gammas = parse_list(next());
-        else if (arg == "--repeats") o.repeats = std::stoi(next());
-        else if (arg == "--threads") o.threads = std::stoi(next());
-        else if (arg == "--strategy") o.strategy = parse_strategy(next());
-        else if (arg == "--backend") o.backend = next();
-        else throw InvalidArgument("unknown option " + arg);
-    }
-    if (o.new_tokens < 2 || o.repeats < 1) throw InvalidArgument("--new-tokens must be ≥ 2 and --repeats ≥ 1");
+    o.target = args.value("target", o.target);
+    o.draft = args.value("draft", o.draft);
+    o.prompt = args.value("prompt", o.prompt);
+    o.new_tokens = args.integer("new-tokens", o.new_tokens, 2, 1 << 20);
+    if (args.has("gammas")) o.gammas = parse_gammas(args.value("gammas"));
+    o.repeats = args.integer("repeats", o.repeats, 1, 10000);
+    o.threads = args.integer("threads", o.threads, 0, 4096);
+    if (args.has("strategy")) o.strategy = parse_strategy(args.value("strategy"));
+    o.backend = args.value("backend", o.backend);
     if (o.backend != "cpu" && o.backend != "cuda") throw InvalidArgument("--backend: cpu or cuda");
     return o;
 }
@@ -96,12 +100,6 @@ std::unique_ptr<Backend> make_backend(const Model& model, const std::string& kin
 #else
     throw UnsupportedError("--backend cuda: this build has no CUDA backend");
 #endif
-}
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const size_t n = values.size();
-    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 struct Plain {
@@ -180,14 +178,17 @@ int main(int argc, char** argv) {
         }
 
         // the table: measured against modeled
-        const double target_pass = median(plain.pass_seconds);
+        const double target_pass = bench::median(plain.pass_seconds);
         std::printf("target %s, draft %s, prompt \"%s\", %d new tokens (EOS ignored), %s, backend %s, %d CPU"
                     " threads; times: median of %d runs\n",
                     o.target.c_str(), o.draft.c_str(), o.prompt.c_str(), o.new_tokens, strategy_name(o.strategy),
                     o.backend.c_str(), thread_count(), o.repeats);
-        std::printf("plain decoding: target %.0f tok/s (%.3f ms per pass), draft model %.0f tok/s (%.3f ms per pass)\n\n",
-                    (o.new_tokens - 1) / median(plain.decode_seconds), target_pass * 1e3,
-                    (o.new_tokens - 1) / median(draft_plain.decode_seconds), median(draft_plain.pass_seconds) * 1e3);
+        std::printf(
+            "plain decoding: target %.0f tok/s (%.3f ms per pass),"
+            " draft model %.0f tok/s (%.3f ms per pass)\n\n",
+            (o.new_tokens - 1) / bench::median(plain.decode_seconds), target_pass * 1e3,
+            (o.new_tokens - 1) / bench::median(draft_plain.decode_seconds),
+            bench::median(draft_plain.pass_seconds) * 1e3);
         std::printf("| drafter | γ | drafts per round γ̄ | α | tokens per target pass | theory (1−α^{γ̄+1})/(1−α) | c | v |"
                     " speed-up | modeled (1−α^{γ̄+1})/((1−α)(γ̄c+1)) | modeled with v: …/(γ̄c+v) | same tokens |\n");
         std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -198,16 +199,17 @@ int main(int argc, char** argv) {
                 // γ̄: drafts actually proposed per round (prompt lookup often finds fewer than γ)
                 const double proposed = static_cast<double>(s.summary.drafted) / s.summary.rounds;
                 // c: a draft pass over a target decode pass; for prompt lookup its time per drafted token
-                const double c = s.draft_pass_seconds.empty()
-                                     ? *s.summary.draft_ms / 1e3 / std::max(1, s.summary.drafted) / target_pass
-                                     : median(s.draft_pass_seconds) / target_pass;
+                const double c =
+                    s.draft_pass_seconds.empty()
+                        ? *s.summary.draft_ms / 1e3 / std::max(1, s.summary.drafted) / target_pass
+                        : bench::median(s.draft_pass_seconds) / target_pass;
                 const double yield = s.summary.expected_tokens_per_target_pass;
                 const double modeled = yield / (proposed * c + 1);
                 // v: a verification pass (γ̄ + 1 positions) over a one-token decode pass; the
                 // model assumes 1, which holds where decode is bound by streaming the weights
                 const double v = *s.summary.target_ms / 1e3 / std::max(1, s.summary.target_passes) / target_pass;
                 const double modeled_v = yield / (proposed * c + v);
-                const double speedup = median(plain.decode_seconds) / median(s.decode_seconds);
+                const double speedup = bench::median(plain.decode_seconds) / bench::median(s.decode_seconds);
                 std::printf("| %s | %d | %.2f | %.3f | %.2f | %.2f | %.3f | %.2f | %.2f× | %.2f× | %.2f× | %s |\n",
                             drafters[d].c_str(), gamma, proposed, s.summary.alpha, s.summary.tokens_per_target_pass,
                             yield, c, v, speedup, modeled, modeled_v,

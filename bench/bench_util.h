@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
+#include <utility>
 #include <vector>
 
 namespace dlab::bench {
@@ -29,5 +30,7 @@ inline double quantile(std::vector<double> values, double q) {
     const size_t above = std::min(below + 1, values.size() - 1);
     return values[below] + (at - static_cast<double>(below)) * (values[above] - values[below]);
 }
+
+inline double median(std::vector<double> values) { return quantile(std::move(values), 0.5); }
 
 }  // namespace dlab::bench

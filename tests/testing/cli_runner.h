@@ -1,4 +1,4 @@
-// Runs the decodelab-cli binary built alongside the tests.
+// Runs the decodelab-cli binary built alongside the tests, or another program.
 #pragma once
 
 #include <QString>
@@ -11,6 +11,9 @@ struct CliResult {
     QString out;
     QString err;
 };
+
+// Runs `program` with `arguments` and collects its exit code and output.
+CliResult run_program(const QString& program, const QStringList& arguments, int timeout_ms = 120000);
 
 CliResult run_cli(const QStringList& arguments, int timeout_ms = 120000);
 
