@@ -284,7 +284,11 @@ CudaBackend::CudaBackend(const ModelConfig& config, const ModelWeights& weights,
         d.n_blocks = static_cast<int>(std::min<size_t>(fit, kContiguousMaxSequences));
     } else {
         d.block_size = kv.block_size;
-        d.n_blocks = kv.resolved_num_blocks(max_seq_len);
+        const long long blocks = kv.resolved_num_blocks(max_seq_len);
+        if (blocks > 0x7fffffffLL)
+            throw InvalidArgument("CUDA backend: a pool of " + std::to_string(blocks) +
+                                  " blocks is too large");
+        d.n_blocks = static_cast<int>(blocks);
     }
     if (static_cast<long long>(d.n_blocks) * d.block_size > 0x7fffffffLL)
         throw InvalidArgument("CUDA backend: a pool of " + std::to_string(d.n_blocks) + " blocks of " +

@@ -3,11 +3,12 @@
 #include <string>
 
 #include "common/error.h"
+#include "kv/region_budget.h"
 
 namespace dlab {
 
-ContiguousKvCache::ContiguousKvCache(int n_layers, int kv_dim, int max_seq_len)
-    : m_n_layers(n_layers), m_kv_dim(kv_dim), m_max_seq_len(max_seq_len) {
+ContiguousKvCache::ContiguousKvCache(int n_layers, int kv_dim, int max_seq_len, std::size_t memory_budget)
+    : m_n_layers(n_layers), m_kv_dim(kv_dim), m_max_seq_len(max_seq_len), m_memory_budget(memory_budget) {
     if (n_layers <= 0 || kv_dim <= 0 || max_seq_len <= 0)
         throw InvalidArgument("kv cache: layers, kv_dim and max_seq_len must be positive");
 }
@@ -44,6 +45,7 @@ KvAppendResult ContiguousKvCache::append(int seq, const std::vector<int>& tokens
     // the whole region is reserved when the sequence starts
     auto it = m_sequences.find(seq);
     if (it == m_sequences.end()) {
+        check_region_budget(m_sequences.size(), region_bytes(), m_memory_budget, seq, m_max_seq_len);
         Region r;
         r.id = m_ids.take();
         const size_t n = static_cast<size_t>(m_n_layers) * m_max_seq_len * m_kv_dim;
@@ -61,6 +63,10 @@ KvAppendResult ContiguousKvCache::append(int seq, const std::vector<int>& tokens
     event.n_pos = n_new;
     emit(event, {seq});
     return {start, 0};
+}
+
+std::size_t ContiguousKvCache::region_bytes() const {
+    return static_cast<std::size_t>(m_n_layers) * m_max_seq_len * m_kv_dim * 2 * sizeof(float);
 }
 
 size_t ContiguousKvCache::offset(int layer, int pos) const {
@@ -92,6 +98,7 @@ void ContiguousKvCache::fork(int src, int dst) {
     if (src == dst || m_sequences.count(dst))
         throw InvalidArgument("kv cache: cannot fork sequence " + std::to_string(src) + " into existing sequence " +
                               std::to_string(dst));
+    check_region_budget(m_sequences.size(), region_bytes(), m_memory_budget, dst, m_max_seq_len);
     Region copy = source;
     copy.id = m_ids.take();
     const int copy_id = copy.id;

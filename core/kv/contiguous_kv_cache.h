@@ -14,7 +14,9 @@ namespace dlab {
 
 class ContiguousKvCache final : public KvCache {
 public:
-    ContiguousKvCache(int n_layers, int kv_dim, int max_seq_len);
+    // memory_budget: bytes the regions may take together (0: no limit); a sequence whose
+    // region would cross it is refused (kv/region_budget.h).
+    ContiguousKvCache(int n_layers, int kv_dim, int max_seq_len, std::size_t memory_budget = 0);
 
     std::string kind() const override { return "contiguous"; }
     int length(int seq) const override;
@@ -38,6 +40,7 @@ private:
         std::vector<float> values;  // [n_layers][max_seq_len][kv_dim]
     };
     size_t offset(int layer, int pos) const;
+    std::size_t region_bytes() const;  // one sequence's keys and values
     Region& region(int seq);
     const Region& region(int seq) const;
     void emit(KvEvent event, std::initializer_list<int> seqs) const;
@@ -45,6 +48,7 @@ private:
     int m_n_layers;
     int m_kv_dim;
     int m_max_seq_len;
+    std::size_t m_memory_budget;
     std::map<int, Region> m_sequences;
     RegionIds m_ids;
 };

@@ -27,9 +27,10 @@ void KvConfig::validate() const {
         throw InvalidArgument("--prefix-caching applies only to --kv paged");
 }
 
-int KvConfig::resolved_num_blocks(int resolved_max_seq_len) const {
+long long KvConfig::resolved_num_blocks(int resolved_max_seq_len) const {
     if (num_blocks > 0) return num_blocks;
-    const int per_sequence = (resolved_max_seq_len + block_size - 1) / block_size;
+    const long long per_sequence =
+        (static_cast<long long>(resolved_max_seq_len) + block_size - 1) / block_size;
     return per_sequence * kDefaultPoolSequences;
 }
 

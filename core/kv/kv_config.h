@@ -21,8 +21,9 @@ struct KvConfig {
 
     // Throws InvalidArgument naming the option (CLI spelling) that is out of range.
     void validate() const;
-    // The pool size after applying the default, for a given max_seq_len.
-    int resolved_num_blocks(int resolved_max_seq_len) const;
+    // The pool size after applying the default, for a given max_seq_len (64-bit: the
+    // default for an absurd context length must not wrap; make_kv_cache refuses it).
+    long long resolved_num_blocks(int resolved_max_seq_len) const;
 };
 
 const char* kv_kind_name(KvKind kind);

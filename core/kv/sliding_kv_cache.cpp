@@ -3,11 +3,18 @@
 #include <string>
 
 #include "common/error.h"
+#include "kv/region_budget.h"
 
 namespace dlab {
 
-SlidingKvCache::SlidingKvCache(int n_layers, int kv_dim, int max_seq_len, int window, int sink_tokens)
-    : m_n_layers(n_layers), m_kv_dim(kv_dim), m_max_seq_len(max_seq_len), m_window(window), m_sinks(sink_tokens) {
+SlidingKvCache::SlidingKvCache(int n_layers, int kv_dim, int max_seq_len, int window, int sink_tokens,
+                               std::size_t memory_budget)
+    : m_n_layers(n_layers),
+      m_kv_dim(kv_dim),
+      m_max_seq_len(max_seq_len),
+      m_window(window),
+      m_sinks(sink_tokens),
+      m_memory_budget(memory_budget) {
     if (n_layers <= 0 || kv_dim <= 0 || max_seq_len <= 0)
         throw InvalidArgument("kv cache: layers, kv_dim and max_seq_len must be positive");
     if (window < 1) throw InvalidArgument("--window must be at least 1, got " + std::to_string(window));
@@ -45,6 +52,10 @@ int SlidingKvCache::kept_count(const Ring& r) const {
     return std::min(r.length, m_sinks) + std::max(0, r.length - std::max(m_sinks, r.first_kept));
 }
 
+std::size_t SlidingKvCache::ring_bytes() const {
+    return static_cast<std::size_t>(m_n_layers) * ring_size() * m_kv_dim * 2 * sizeof(float);
+}
+
 size_t SlidingKvCache::offset(int layer, int slot) const {
     return (static_cast<size_t>(layer) * ring_size() + slot) * m_kv_dim;
 }
@@ -68,6 +79,7 @@ KvAppendResult SlidingKvCache::append(int seq, const std::vector<int>& tokens, b
     // the ring is reserved when the sequence starts
     auto it = m_sequences.find(seq);
     if (it == m_sequences.end()) {
+        check_region_budget(m_sequences.size(), ring_bytes(), m_memory_budget, seq, ring_size());
         Ring r;
         r.id = m_ids.take();
         r.first_kept = m_sinks;
@@ -134,6 +146,7 @@ void SlidingKvCache::fork(int src, int dst) {
     if (src == dst || m_sequences.count(dst))
         throw InvalidArgument("kv cache: cannot fork sequence " + std::to_string(src) + " into existing sequence " +
                               std::to_string(dst));
+    check_region_budget(m_sequences.size(), ring_bytes(), m_memory_budget, dst, ring_size());
     Ring copy = source;
     copy.id = m_ids.take();
     const int copy_id = copy.id;

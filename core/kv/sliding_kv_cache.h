@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 #include <vector>
 
@@ -17,7 +18,9 @@ namespace dlab {
 class SlidingKvCache final : public KvCache {
 public:
     // max_seq_len bounds the positions (RoPE); the ring holds sink_tokens + window slots.
-    SlidingKvCache(int n_layers, int kv_dim, int max_seq_len, int window, int sink_tokens);
+    // memory_budget: bytes the rings may take together (0: no limit; kv/region_budget.h).
+    SlidingKvCache(int n_layers, int kv_dim, int max_seq_len, int window, int sink_tokens,
+                   std::size_t memory_budget = 0);
 
     std::string kind() const override { return "sliding"; }
     KvWindow window() const override { return {m_window, m_sinks}; }
@@ -47,6 +50,7 @@ private:
     int slot_of(int pos) const { return pos < m_sinks ? pos : m_sinks + (pos - m_sinks) % m_window; }
     int window_start(int length) const { return std::max(m_sinks, length - m_window); }
     size_t offset(int layer, int slot) const;
+    std::size_t ring_bytes() const;  // one sequence's keys and values
     Ring& ring(int seq);
     const Ring& ring(int seq) const;
     bool keeps(const Ring& r, int pos) const;
@@ -59,6 +63,7 @@ private:
     int m_max_seq_len;
     int m_window;
     int m_sinks;
+    std::size_t m_memory_budget;
     std::map<int, Ring> m_sequences;
     RegionIds m_ids;
 };

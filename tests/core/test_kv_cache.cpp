@@ -5,8 +5,8 @@
 // regions and the --kv options. Every expected table, event, message and count is written
 // out in the test with the reasoning beside it, never taken from the code under test.
 #include <QTest>
-
 #include <functional>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -847,6 +847,82 @@ private slots:
         sliding.window = 4;
         sliding.sink_tokens = 1;
         QCOMPARE(make_kv_cache(sliding, model)->window().size, 4);
+    }
+
+    void regionsLargerThanTheMachineAreRefused() {
+        ModelConfig model;
+        model.dim = 8;
+        model.n_heads = 2;
+        model.n_kv_heads = 1;  // kv_dim 4: one position of both layers is 2 × 2 × 4 floats = 64 bytes
+        model.n_layers = 2;
+        model.context_length = 32;
+        // one 32-slot region is 2,048 bytes; a machine of 2,000 bytes cannot hold it
+        QCOMPARE(
+            error_of([&] { make_kv_cache(KvConfig{}, model, 2000); }),
+            QString(
+                "kv cache: one sequence's region of 32 positions would take 2.0 KB, more than the KV "
+                "cache's budget of 2.0 KB (half this machine's memory); the model's context length is 32: "
+                "give a smaller --max-seq-len"));
+        KvConfig shorter;
+        shorter.max_seq_len = 16;  // 1,024 bytes
+        QCOMPARE(make_kv_cache(shorter, model, 2000)->kind(), std::string("contiguous"));
+
+        // the default pool holds 8 sequences: 16 blocks of 16 positions, 16,384 bytes
+        KvConfig paged;
+        paged.kind = KvKind::Paged;
+        QCOMPARE(
+            error_of([&] { make_kv_cache(paged, model, 10000); }),
+            QString(
+                "kv cache: a pool of 16 blocks of 16 positions would take 16.4 KB, more than the KV "
+                "cache's budget of 10.0 KB (half this machine's memory); by default it holds 8 sequences "
+                "of --max-seq-len (the model's context length is 32): give --num-blocks or --max-seq-len"));
+        paged.num_blocks = 12;
+        QVERIFY(
+            error_of([&] { make_kv_cache(paged, model, 10000); }).endsWith("give a smaller --num-blocks"));
+        paged.num_blocks = 8;  // 8,192 bytes
+        QCOMPARE(make_kv_cache(paged, model, 10000)->stats().n_blocks, 8);
+
+        // a context length no machine holds, against this machine's memory: a message, not
+        // std::bad_alloc or a wrapped block count
+        model.context_length = std::numeric_limits<int>::max();
+        QVERIFY(error_of([&] { make_kv_cache(KvConfig{}, model); }).endsWith("give a smaller --max-seq-len"));
+        paged.num_blocks = 0;
+        QVERIFY(
+            error_of([&] { make_kv_cache(paged, model); }).endsWith("give --num-blocks or --max-seq-len"));
+        // window plus sinks past int's range: compared without wrapping
+        KvConfig sliding;
+        sliding.kind = KvKind::Sliding;
+        sliding.window = std::numeric_limits<int>::max();
+        sliding.sink_tokens = 1;
+        model.context_length = 32;
+        QVERIFY(error_of([&] {
+                    make_kv_cache(sliding, model);
+                }).startsWith("--window 2147483647 plus --sink-tokens 1"));
+    }
+
+    void regionsPastTheMemoryBudgetAreRefusedOneByOne() {
+        // 2 layers × 8 slots × 4 floats × 2 × 4 bytes = 512 bytes a region; room for three
+        ContiguousKvCache cache(2, 4, 8, 1536);
+        cache.append(0, {1, 2});
+        cache.fork(0, 1);
+        cache.fork(0, 2);
+        QCOMPARE(
+            error_of([&] { cache.fork(0, 3); }),
+            QString("kv cache: sequence 3 needs its own region of 8 positions (512 B), and 4 such regions "
+                    "(2.0 KB) exceed the KV cache's budget of 1.5 KB (half this machine's memory): use fewer "
+                    "beams or returned sequences, a smaller --max-seq-len, or --kv paged"));
+        QVERIFY(
+            error_of([&] { cache.append(4, {1}); }).startsWith("kv cache: sequence 4 needs its own region"));
+        QCOMPARE(cache.length(3), 0);  // nothing was reserved for the refused sequences
+        cache.free(1);
+        cache.fork(0, 3);
+        QCOMPARE(cache.length(3), 2);
+
+        SlidingKvCache ring(2, 4, 64, 4, 0, 256);  // 4-slot rings of 256 bytes: room for one
+        ring.append(0, {1});
+        QVERIFY(error_of([&] {
+                    ring.fork(0, 1);
+                }).startsWith("kv cache: sequence 1 needs its own region of 4 positions (256 B)"));
     }
 };
 
