@@ -22,7 +22,8 @@ namespace {
 }  // namespace
 
 MappedFile::MappedFile(const std::string& path) : m_path(path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer; regular files ignore it
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) fail(path, "open", errno);
     struct stat info {};
     if (::fstat(fd, &info) != 0) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/regular_file.h"
 
 namespace dlab {
 
@@ -145,6 +146,7 @@ bool ScenarioRun::flag(const std::string& name) const {
 
 Scenario load_scenario(const std::string& path) {
     const Reader reader(path);
+    require_regular_file(path);
     std::ifstream file(path, std::ios::binary);
     if (!file) throw FormatError(path + ": cannot open the scenario file");
     std::stringstream text;

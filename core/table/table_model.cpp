@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "common/regular_file.h"
 
 namespace dlab {
 
@@ -72,6 +73,7 @@ private:
 
     // parse, noting the first duplicate key (the JSON library keeps only the last one)
     Json parse() {
+        require_regular_file(m_path);
         std::ifstream in(m_path, std::ios::binary);
         if (!in) throw Error(m_path + ": cannot open: " + std::strerror(errno));
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/regular_file.h"
 #include "tokenizer/pieces.h"
 #include "tokenizer/tokenizer.h"
 
@@ -47,6 +48,7 @@ private:
 Vocab load_llama2c_vocab(const std::string& path, int vocab_size) {
     if (vocab_size <= 0)
         throw InvalidArgument(path + ": vocab_size " + std::to_string(vocab_size) + " is not positive");
+    require_regular_file(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open tokenizer.bin");
     Cursor cursor(std::vector<char>(std::istreambuf_iterator<char>(in), {}));

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/regular_file.h"
 #include "trace/jsonl_detail.h"
 
 namespace dlab::jsonl {
@@ -369,6 +370,7 @@ void JsonlTraceWriter::emit(const Event& event) {
 }
 
 std::vector<Event> read_jsonl_trace(const std::string& path) {
+    require_regular_file(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot read: " + std::strerror(errno));
 

@@ -2,6 +2,8 @@
 // message starts with the path and names the problem, and never crash (the suite also
 // runs under ASan). Files are made by writing a valid model and then patching or cutting
 // bytes at offsets worked out from the GGUF / llama2.c layouts.
+#include <sys/stat.h>
+
 #include <QByteArray>
 #include <QFile>
 #include <QTemporaryDir>
@@ -16,6 +18,7 @@
 #include "model/model.h"
 #include "model/random_model.h"
 #include "testing/gguf_surgery.h"
+#include "tokenizer/tokenizer.h"
 
 using namespace dlab;
 using namespace dlab::testing;
@@ -301,6 +304,20 @@ private slots:
         patch<int32_t>(bytes, 0, -16);
         expect_error<FormatError>("implausible.bin", bytes,
                                   {"not a GGUF or llama2.c model file (magic 0xfffffff0)"});
+    }
+
+    void notARegularFile() {
+        // a FIFO would block the open for ever; a directory would fail with a library message
+        const std::string fifo = file("model.fifo");
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        expect_load_error<Error>(fifo, {"not a regular file"});
+        expect_load_error<Error>(m_dir.path().toStdString(), {"not a regular file"});
+        try {
+            (void)load_llama2c_vocab(m_dir.path().toStdString(), 32);
+            QFAIL("a directory loaded as tokenizer.bin");
+        } catch (const Error& e) {
+            QCOMPARE(QString(e.what()), m_dir.path() + ": not a regular file");
+        }
     }
 
     void missingFile() {
