@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "model/finite_weights.h"
 #include "model/gguf_writer.h"
 
 namespace dlab {
@@ -208,8 +209,11 @@ Model load_llama2c(const MappedFile& file) {
     const uint8_t* cursor = file.data() + kLlama2cHeaderBytes;
     for (const auto& tensor : llama2c_layout(config, model.weights)) {
         const uint64_t bytes = static_cast<uint64_t>(tensor.n_elements()) * sizeof(float);
+        int64_t first_element = 0;  // of the part, in the whole tensor
         for (const std::span<float>& part : tensor.parts) {
             std::memcpy(part.data(), cursor, part.size_bytes());
+            require_finite(part.data(), static_cast<int64_t>(part.size()), path, tensor.name, first_element);
+            first_element += static_cast<int64_t>(part.size());
             cursor += part.size_bytes();
         }
         if (tensor.parts.empty()) cursor += bytes;

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "model/dequantize.h"
+#include "model/finite_weights.h"
 #include "model/gguf_reader.h"
 #include "model/llama2c.h"
 #include "model/model.h"
@@ -69,6 +70,7 @@ RowMatrix load_matrix(const GgufReader& reader, const std::string& name, int64_t
     RowMatrix matrix(rows, cols);  // [rows][cols]
     advise_huge_pages(matrix);  // before the first write
     dequantize(info.type, info.data, info.n_elements, matrix.data());
+    require_finite(matrix.data(), matrix.size(), reader.path(), name);
     return matrix;
 }
 
@@ -76,6 +78,7 @@ Vector load_vector(const GgufReader& reader, const std::string& name, int64_t n)
     const GgufTensorInfo& info = checked_tensor(reader, name, {n});
     Vector vector(n);  // [n]
     dequantize(info.type, info.data, info.n_elements, vector.data());
+    require_finite(vector.data(), vector.size(), reader.path(), name);
     return vector;
 }
 

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -304,6 +305,16 @@ private slots:
         patch<int32_t>(bytes, 0, -16);
         expect_error<FormatError>("implausible.bin", bytes,
                                   {"not a GGUF or llama2.c model file (magic 0xfffffff0)"});
+    }
+
+    void nonFiniteWeights() {
+        // both files end with the untied classifier's last float: element 288 × 16 − 1
+        QByteArray bytes = m_valid_bytes;
+        patch<float>(bytes, bytes.size() - 4, std::numeric_limits<float>::quiet_NaN());
+        expect_error<FormatError>("nan.gguf", bytes, {"tensor 'output.weight' holds NaN at element 4607"});
+        bytes = m_valid_bin_bytes;
+        patch<float>(bytes, bytes.size() - 4, -std::numeric_limits<float>::infinity());
+        expect_error<FormatError>("inf.bin", bytes, {"tensor 'wcls' holds -infinity at element 4607"});
     }
 
     void notARegularFile() {
