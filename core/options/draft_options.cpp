@@ -42,6 +42,12 @@ std::string drafter_option(const Args& args) {
         throw InvalidArgument(
             "--draft-model: a table model (--table) drafts with a table of its symbols (--draft-table)");
     const std::string drafter = given.empty() ? std::string() : given[0];
+    // verification rolls the cache back to before the rejected drafts, positions a sliding
+    // window may already have dropped: the run would fail part way through
+    if (!drafter.empty() && args.value("kv") == "sliding")
+        throw InvalidArgument(drafter +
+                              ": speculative sampling rolls the KV cache back past rejected drafts, "
+                              "which --kv sliding may already have evicted: use --kv contiguous or paged");
     for (const char* name : kDraftParameters)
         if (args.has(name) && drafter.empty())
             throw InvalidArgument(std::string("--") + name +

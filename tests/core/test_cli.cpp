@@ -632,6 +632,11 @@ private slots:
         expect_refusal(run + draft + QStringList{"--max-matching-ngram-size", "3"},
                        {"--max-matching-ngram-size", "--draft ngram"});
         expect_refusal(run + QStringList{"--draft", "ngram", "--compare", "strategy=greedy"}, {"--compare", "drafter"});
+        // rejected drafts are rolled back, which a sliding window cannot always do
+        expect_refusal(run + QStringList{"--draft", "ngram", "--kv", "sliding", "--window", "3"},
+                       {"--draft", "--kv sliding", "--kv contiguous or paged"});
+        expect_refusal(run + draft + QStringList{"--kv", "sliding", "--window", "2"},
+                       {"--draft-model", "--kv sliding"});
     }
 
     void draftWithAnotherVocabularyIsRefused() {
