@@ -16,6 +16,11 @@ void TraceTimeline::append(const Event& event) {
         throw FormatError("trace: the first event must be the run event, not a " + std::string(event_type(event)) +
                           " event");
     if (event.step < 0) throw FormatError("trace: event " + std::to_string(event.seq) + " has a negative step");
+    // steps count up one by one; a jump would size the step index (and every view's step
+    // range) by a number read from the file
+    if (event.step > m_last_step + 1)
+        throw FormatError("trace: event " + std::to_string(event.seq) + " jumps from step " +
+                          std::to_string(m_last_step) + " to step " + std::to_string(event.step));
     if (static_cast<size_t>(event.step) >= m_by_step.size()) m_by_step.resize(event.step + 1);
     m_by_step[event.step].push_back(m_events.size());
     m_events.push_back(event);

@@ -124,6 +124,21 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(FormatError, timeline.append(make_event(0, 0, PhaseEvent{})));
     }
 
+    void steps_may_not_jump() {
+        // a step read from a file sizes the step index: a jump of 10^8 hung `render` for minutes
+        TraceTimeline timeline;
+        timeline.append(make_event(0, 0, RunEvent{}));
+        timeline.append(make_event(1, 1, PhaseEvent{}));
+        try {
+            timeline.append(make_event(2, 100000001, PhaseEvent{}));
+            QFAIL("a step jump was accepted");
+        } catch (const FormatError& e) {
+            QCOMPARE(QString(e.what()), QString("trace: event 2 jumps from step 1 to step 100000001"));
+        }
+        timeline.append(make_event(2, 2, PhaseEvent{}));
+        QCOMPARE(timeline.last_step(), 2);
+    }
+
     void pause_conditions_hold_exactly_where_the_trace_says() {
         const TraceTimeline timeline(hand_trace());
         using Kind = PauseCondition::Kind;
