@@ -23,7 +23,7 @@ namespace {
 
 constexpr int kMaxHeadDim = 1024;
 constexpr int kMaxN = 1 << 22;                  // keeps every byte count far inside 64 bits
-constexpr long long kMaxTiles = 1LL << 27;      // tiles one point may walk (a few seconds)
+constexpr long long kMaxTiles = 1LL << 27;      // tiles the whole run may walk (a few seconds)
 constexpr long long kMaxSram = 1LL << 40;
 
 std::vector<int> head_dims_of(const Args& args) {
@@ -97,17 +97,28 @@ int run_io_model(int argc, char** argv) {
 
     std::vector<int> ns;
     for (long long n = n_min; n <= n_max; n *= 2) ns.push_back(static_cast<int>(n));
-    // the model walks every tile: refuse a walk that would take minutes
+    // the model walks every tile of every point: refuse a run that would take minutes, one
+    // point that large (naming it), or many points that add up to it
+    long long total_tiles = 0;
     for (int d : head_dims)
         for (long long m : sram_sizes) {
             const TileSizes tiles = flash_tile_sizes(d, m, element_bytes);
-            const long long n_tiles = ceil_div(ns.back(), tiles.rows) * ceil_div(ns.back(), tiles.cols);
-            if (n_tiles > kMaxTiles)
-                throw InvalidArgument("--n-max " + std::to_string(ns.back()) + " with d = " + std::to_string(d) +
-                                      " and M = " + std::to_string(m) + " bytes walks " + std::to_string(n_tiles) +
-                                      " tiles (at most " + std::to_string(kMaxTiles) +
-                                      "): lower --n-max or raise --sram");
+            for (int n : ns) {
+                const long long n_tiles = ceil_div(n, tiles.rows) * ceil_div(n, tiles.cols);
+                if (n_tiles > kMaxTiles)
+                    throw InvalidArgument("--n-max " + std::to_string(n) + " with d = " + std::to_string(d) +
+                                          " and M = " + std::to_string(m) + " bytes walks " +
+                                          std::to_string(n_tiles) + " tiles (at most " +
+                                          std::to_string(kMaxTiles) + "): lower --n-max or raise --sram");
+                total_tiles += n_tiles;
+            }
         }
+    if (total_tiles > kMaxTiles)
+        throw InvalidArgument(
+            std::to_string(head_dims.size()) + " head dims × " + std::to_string(sram_sizes.size()) +
+            " SRAM sizes × " + std::to_string(ns.size()) + " sequence lengths walk " +
+            std::to_string(total_tiles) + " tiles in all (at most " + std::to_string(kMaxTiles) +
+            "): give fewer --head-dims or --sram values, or a lower --n-max");
 
     const std::vector<IoModelPoint> points = io_model_series(ns, head_dims, sram_sizes, element_bytes, causal);
 

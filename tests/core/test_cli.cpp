@@ -675,6 +675,10 @@ private slots:
         expect_refusal({"io-model", "--element-bytes", "0"}, {"--element-bytes"});
         expect_refusal({"io-model", "--device-preset", "v100"}, {"--device-preset"});
         expect_refusal({"io-model", "--n-max", "4194304", "--sram", "1"}, {"--n-max"});
+        // each point below the cap, a hundred of them far above it (this took minutes)
+        expect_refusal({"io-model", "--head-dims", "60,61,62,63,64,65,66,67,68,69", "--sram",
+                        "1000,1010,1020,1030,1040,1050,1060,1070,1080,1090"},
+                       {"10 head dims × 10 SRAM sizes × 7 sequence lengths", "--head-dims or --sram"});
         expect_refusal({"io-model", "--window", "8"}, {"unknown option --window"});
     }
 };
