@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "options/args.h"
+#include "scenario/run_settings.h"
 #include "scenario/scenario.h"
 
 namespace dlab::cli {
@@ -41,8 +42,16 @@ int run_lesson(int argc, char** argv) {
     if (!scenario.title.count(language)) throw InvalidArgument("--language: '" + language + "' is not zh_CN or en");
     const int n_runs = static_cast<int>(scenario.runs.size());
     const int only = args.integer("run", 0, 0, n_runs);  // 0: every run
-    // --check: the file is valid (load_scenario threw otherwise); nothing runs
+    // --check: the file is valid (load_scenario threw otherwise) and so is every run's set of
+    // options, read as generate reads them; nothing runs and no model is loaded
     if (args.flag("check")) {
+        for (int i = 1; i <= n_runs; ++i) {
+            try {
+                (void)run_settings(scenario.runs[i - 1]);
+            } catch (const Error& e) {
+                throw InvalidArgument(scenario.path + ", run " + std::to_string(i) + ": " + e.what());
+            }
+        }
         std::printf("%s: %s, %d runs\n", scenario.lesson.c_str(), scenario.title.at(language).c_str(), n_runs);
         return 0;
     }

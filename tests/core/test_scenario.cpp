@@ -202,6 +202,15 @@ private slots:
         const CliResult cli = run_cli({"lesson", QString::fromStdString(file)});
         QCOMPARE(cli.exit_code, 2);
         QVERIFY2(cli.err.contains("run 1") && cli.err.contains("--num-beams"), qPrintable(cli.err));
+        // --check reads every run's options too, without running
+        const CliResult check = run_cli({"lesson", QString::fromStdString(file), "--check"});
+        QCOMPARE(check.exit_code, 2);
+        QCOMPARE(check.err.trimmed().count('\n'), 0);
+        QVERIFY2(check.err.contains("run 1") && check.err.contains("--num-beams"), qPrintable(check.err));
+        const std::string unknown = write("unknown-option.json", variant("\"num-beams\": 2", "\"beams\": 2"));
+        const CliResult typo = run_cli({"lesson", QString::fromStdString(unknown), "--check"});
+        QCOMPARE(typo.exit_code, 2);
+        QVERIFY2(typo.err.contains("run 1") && typo.err.contains("beams"), qPrintable(typo.err));
     }
 };
 
