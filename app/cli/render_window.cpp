@@ -52,6 +52,9 @@ std::unique_ptr<QWidget> lesson_window(const std::string& lesson, int run, bool 
                               " has no run " + std::to_string(run));
     window->lessons()->classroom()->setOn(classroom);
     button->click();
+    // classroom mode plays at the lesson's pace (seconds a step); a picture wants only where
+    // it stops, so the timeline runs there at once (a run with no pause took minutes)
+    if (classroom) window->timelineBar()->setPace(1);
 
     // until the run is over and the timeline stopped at the lesson's first pause (or the end)
     QEventLoop loop;

@@ -385,6 +385,13 @@ void TestRenderCli::lessonWindows() {
         QCOMPARE(image.size(), QSize(1200, 700));
         QVERIFY2(drawnShare(image) > 0.05, qPrintable(QString::number(drawnShare(image))));
     }
+    // classroom mode plays at the lesson's pace, 2 s a step in lesson 7; a run with no pause
+    // (201 rounds) must still reach its end inside render's 120 s limit, not play in real time
+    const QString end = m_dir.filePath(QStringLiteral("classroom-end.png"));
+    const CliResult played =
+        run_cli({"render", "--view", "classroom", "--lesson", "07", "--run", "2", "--out", end}, 180000);
+    QVERIFY2(played.exit_code == 0 && played.err.isEmpty(), qPrintable(played.err));
+    QVERIFY(!QImage(end).isNull());
 }
 
 void TestRenderCli::refusals() {
