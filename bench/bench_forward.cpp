@@ -36,7 +36,6 @@
 #include "memory_bandwidth.h"
 #include "model/model.h"
 #include "model/random_model.h"
-#include "options/args.h"
 
 using namespace dlab;
 
@@ -53,10 +52,8 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
-    const Args args(argc, argv, 1, {"json"},
-                    {"model", "shape", "threads", "prompt-tokens", "decode-tokens", "repeats"});
-    if (!args.positional().empty())
-        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
+    const Args args = bench::parse_options(
+        argc, argv, {"json"}, {"model", "shape", "threads", "prompt-tokens", "decode-tokens", "repeats"});
     Options o;
     o.model_path = args.value("model");
     o.shape = args.value("shape");

@@ -41,7 +41,6 @@
 #include "engine/session.h"
 #include "engine/threads.h"
 #include "model/random_model.h"
-#include "options/args.h"
 #include "tokenizer/tokenizer.h"
 
 #if __has_include("cuda_backend.h")
@@ -73,11 +72,9 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
-    const Args args(argc, argv, 1, {"no-cpu", "no-big"},
-                    {"model", "prompt", "new-tokens", "beams", "repeats", "threads", "copy-mib",
-                     "copy-repeats", "big-layers", "big-tokens"});
-    if (!args.positional().empty())
-        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
+    const Args args = bench::parse_options(argc, argv, {"no-cpu", "no-big"},
+                                           {"model", "prompt", "new-tokens", "beams", "repeats", "threads",
+                                            "copy-mib", "copy-repeats", "big-layers", "big-tokens"});
     Options o;
     o.model = args.value("model", o.model);
     o.prompt = args.value("prompt", o.prompt);

@@ -23,7 +23,6 @@
 #include "engine/cpu_backend.h"
 #include "engine/session.h"
 #include "engine/threads.h"
-#include "options/args.h"
 #include "tokenizer/tokenizer.h"
 
 using namespace dlab;
@@ -40,9 +39,8 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
-    const Args args(argc, argv, 1, {"csv"}, {"model", "prompt", "new-tokens", "repeats", "threads"});
-    if (!args.positional().empty())
-        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
+    const Args args =
+        bench::parse_options(argc, argv, {"csv"}, {"model", "prompt", "new-tokens", "repeats", "threads"});
     Options o;
     o.model = args.value("model", o.model);
     o.prompt = args.value("prompt", o.prompt);

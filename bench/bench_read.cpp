@@ -23,7 +23,6 @@
 #include "common/error.h"
 #include "engine/threads.h"
 #include "memory_bandwidth.h"
-#include "options/args.h"
 
 using namespace dlab;
 
@@ -50,8 +49,8 @@ std::vector<double> parse_sizes(const std::string& list) {
 }
 
 Options parse(int argc, char** argv) {
-    const Args args(argc, argv, 1, {"json"}, {"threads", "sizes-mb", "passes", "repeats"});
-    if (!args.positional().empty()) throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
+    const Args args =
+        bench::parse_options(argc, argv, {"json"}, {"threads", "sizes-mb", "passes", "repeats"});
     Options o;
     o.threads = args.integer("threads", o.threads, 0, 4096);
     if (args.has("sizes-mb")) o.sizes_mb = parse_sizes(args.value("sizes-mb"));

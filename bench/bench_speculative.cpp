@@ -35,7 +35,6 @@
 #include "engine/ngram_drafter.h"
 #include "engine/session.h"
 #include "engine/threads.h"
-#include "options/args.h"
 #include "tokenizer/tokenizer.h"
 #ifdef DECODELAB_HAVE_CUDA
 #include "cuda_backend.h"
@@ -73,11 +72,9 @@ std::vector<int> parse_gammas(const std::string& text) {
 }
 
 Options parse(int argc, char** argv) {
-    const Args args(
-        argc, argv, 1, {},
+    const Args args = bench::parse_options(
+        argc, argv, {},
         {"target", "draft", "prompt", "new-tokens", "gammas", "repeats", "threads", "strategy", "backend"});
-    if (!args.positional().empty())
-        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
     Options o;
     o.target = args.value("target", o.target);
     o.draft = args.value("draft", o.draft);

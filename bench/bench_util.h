@@ -4,10 +4,24 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "common/error.h"
+#include "options/args.h"
+
 namespace dlab::bench {
+
+// A benchmark's options, named as the CLI names them; a benchmark takes no positional
+// arguments, so a stray word is refused rather than ignored.
+inline Args parse_options(int argc, char** argv, std::set<std::string> flags, std::set<std::string> options) {
+    Args args(argc, argv, 1, std::move(flags), std::move(options));
+    if (!args.positional().empty())
+        throw InvalidArgument("unexpected argument '" + args.positional().front() + "'");
+    return args;
+}
 
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

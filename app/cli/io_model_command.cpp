@@ -13,6 +13,7 @@
 #include "attention/device_preset.h"
 #include "attention/io_model.h"
 #include "commands.h"
+#include "common/byte_size.h"
 #include "common/error.h"
 #include "options/args.h"
 #include "options/attention_options.h"
@@ -53,19 +54,6 @@ std::string exact_size(long long bytes) {
     if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
     if (bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
     return std::to_string(bytes) + " B";
-}
-
-// Three significant digits in B, KiB, MiB, GiB or TiB.
-std::string human_bytes(double bytes) {
-    static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int unit = 0;
-    while (bytes >= 1024.0 && unit < 4) {
-        bytes /= 1024.0;
-        ++unit;
-    }
-    char text[32];
-    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.3g %s", bytes, units[unit]);
-    return text;
 }
 
 std::string human_seconds(double seconds) {

@@ -6,7 +6,6 @@ namespace dlab {
 
 namespace {
 constexpr int kMaxBlockSize = 128;
-constexpr int kDefaultPoolSequences = 8;
 }  // namespace
 
 void KvConfig::validate() const {

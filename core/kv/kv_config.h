@@ -13,7 +13,8 @@ struct KvConfig {
     int max_seq_len = 0;        // longest sequence; 0 = the model's context length
     // paged
     int block_size = 16;        // token slots per block, 1 … 128
-    int num_blocks = 0;         // blocks in the pool; 0 = enough for 8 sequences of max_seq_len
+    static constexpr int kDefaultPoolSequences = 8;
+    int num_blocks = 0;           // blocks in the pool; 0 = enough for kDefaultPoolSequences of max_seq_len
     bool prefix_caching = false;  // share full blocks of identical prefixes by hash
     // sliding window
     int window = 0;             // positions a query sees, itself included (sliding: ≥ 1)

@@ -3,6 +3,7 @@
 #include <limits>
 #include <string>
 
+#include "common/byte_size.h"
 #include "common/error.h"
 #include "common/system_memory.h"
 #include "kv/contiguous_kv_cache.h"
@@ -41,7 +42,7 @@ std::unique_ptr<KvCache> make_kv_cache(const KvConfig& config, const ModelConfig
     // what one sequence's region (or the paged pool) takes must fit the budget at all
     const double budget = static_cast<double>(budget_bytes);
     const std::string over_budget =
-        ", more than the KV cache's budget of " + format_bytes(budget) + " (half this machine's memory)";
+        ", more than the KV cache's budget of " + human_bytes(budget) + " (half this machine's memory)";
     const std::string context = "the model's context length is " + std::to_string(model.context_length);
     if (config.kind == KvKind::Paged) {
         const long long blocks = config.resolved_num_blocks(max_seq_len);
@@ -49,10 +50,12 @@ std::unique_ptr<KvCache> make_kv_cache(const KvConfig& config, const ModelConfig
         if (blocks > std::numeric_limits<int>::max() || (budget > 0 && pool > budget))
             throw InvalidArgument("kv cache: a pool of " + std::to_string(blocks) + " blocks of " +
                                   std::to_string(config.block_size) + " positions would take " +
-                                  format_bytes(pool) + over_budget +
+                                  human_bytes(pool) + over_budget +
                                   (config.num_blocks > 0
                                        ? std::string(": give a smaller --num-blocks")
-                                       : "; by default it holds 8 sequences of --max-seq-len (" + context +
+                                       : "; by default it holds " +
+                                             std::to_string(KvConfig::kDefaultPoolSequences) +
+                                             " sequences of --max-seq-len (" + context +
                                              "): give --num-blocks or --max-seq-len"));
     } else {
         const long long slots =
@@ -60,7 +63,7 @@ std::unique_ptr<KvCache> make_kv_cache(const KvConfig& config, const ModelConfig
         const double region = kv_bytes(model, static_cast<double>(slots));
         if (budget > 0 && region > budget)
             throw InvalidArgument("kv cache: one sequence's region of " + std::to_string(slots) +
-                                  " positions would take " + format_bytes(region) + over_budget + "; " +
+                                  " positions would take " + human_bytes(region) + over_budget + "; " +
                                   context + ": give a smaller " +
                                   (config.kind == KvKind::Sliding ? "--window" : "--max-seq-len"));
     }

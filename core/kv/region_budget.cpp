@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "common/byte_size.h"
 #include "common/error.h"
-#include "common/system_memory.h"
 
 namespace dlab {
 
@@ -14,9 +14,9 @@ void check_region_budget(std::size_t live_regions, std::size_t region_bytes, std
     if (after <= static_cast<double>(budget_bytes)) return;
     throw InvalidArgument(
         "kv cache: sequence " + std::to_string(seq) + " needs its own region of " + std::to_string(slots) +
-        " positions (" + format_bytes(static_cast<double>(region_bytes)) + "), and " +
-        std::to_string(live_regions + 1) + " such regions (" + format_bytes(after) +
-        ") exceed the KV cache's budget of " + format_bytes(static_cast<double>(budget_bytes)) +
+        " positions (" + human_bytes(static_cast<double>(region_bytes)) + "), and " +
+        std::to_string(live_regions + 1) + " such regions (" + human_bytes(after) +
+        ") exceed the KV cache's budget of " + human_bytes(static_cast<double>(budget_bytes)) +
         " (half this machine's memory): use fewer beams or returned sequences, a smaller "
         "--max-seq-len, or --kv paged");
 }

@@ -860,8 +860,8 @@ private slots:
         QCOMPARE(
             error_of([&] { make_kv_cache(KvConfig{}, model, 2000); }),
             QString(
-                "kv cache: one sequence's region of 32 positions would take 2.0 KB, more than the KV "
-                "cache's budget of 2.0 KB (half this machine's memory); the model's context length is 32: "
+                "kv cache: one sequence's region of 32 positions would take 2 KiB, more than the KV "
+                "cache's budget of 1.95 KiB (half this machine's memory); the model's context length is 32: "
                 "give a smaller --max-seq-len"));
         KvConfig shorter;
         shorter.max_seq_len = 16;  // 1,024 bytes
@@ -873,8 +873,8 @@ private slots:
         QCOMPARE(
             error_of([&] { make_kv_cache(paged, model, 10000); }),
             QString(
-                "kv cache: a pool of 16 blocks of 16 positions would take 16.4 KB, more than the KV "
-                "cache's budget of 10.0 KB (half this machine's memory); by default it holds 8 sequences "
+                "kv cache: a pool of 16 blocks of 16 positions would take 16 KiB, more than the KV "
+                "cache's budget of 9.77 KiB (half this machine's memory); by default it holds 8 sequences "
                 "of --max-seq-len (the model's context length is 32): give --num-blocks or --max-seq-len"));
         paged.num_blocks = 12;
         QVERIFY(
@@ -909,7 +909,7 @@ private slots:
         QCOMPARE(
             error_of([&] { cache.fork(0, 3); }),
             QString("kv cache: sequence 3 needs its own region of 8 positions (512 B), and 4 such regions "
-                    "(2.0 KB) exceed the KV cache's budget of 1.5 KB (half this machine's memory): use fewer "
+                    "(2 KiB) exceed the KV cache's budget of 1.5 KiB (half this machine's memory): use fewer "
                     "beams or returned sequences, a smaller --max-seq-len, or --kv paged"));
         QVERIFY(
             error_of([&] { cache.append(4, {1}); }).startsWith("kv cache: sequence 4 needs its own region"));
